@@ -1,0 +1,28 @@
+"""actlab: neural-network activation functions, their derivatives from the
+input and from the cached output, verified to the ulp.
+
+>>> import actlab
+>>> act = actlab.get("logistic")
+>>> float(act.derivative_from_output(act(0.0)))
+0.25
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .activations import Activation, Kink, OutputFormUnavailable, get, names
+from .errors import ActlabError
+
+try:
+    __version__ = version("actlab")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "Activation",
+    "ActlabError",
+    "Kink",
+    "OutputFormUnavailable",
+    "__version__",
+    "get",
+    "names",
+]

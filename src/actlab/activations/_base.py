@@ -1,0 +1,178 @@
+"""The activation interface every catalog entry and formula activation shares."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import ActlabError
+from . import _numeric as nm
+
+ArrayLike = Any
+
+
+class OutputFormUnavailable(ActlabError):
+    """The derivative is not a function of the output for this activation."""
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A point where the activation is not differentiable.
+
+    ``derivative`` is the value actlab returns there (the same in both forms).
+    """
+
+    at: float
+    derivative: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Activation:
+    """Base class of all activations: an elementwise function ``g`` and its
+    derivatives, from the input ``z`` and, where it exists, from the output
+    ``a = g(z)`` (the form backprop prefers: the layer keeps only ``a``).
+
+    Subclasses are frozen dataclasses whose fields are the parameters; they
+    implement the private kernels ``_f``, ``_df``, ``_d2f`` and, when the
+    derivative is a function of the output, ``_dfa``. Kernels receive float32
+    or float64 arrays and return arrays of that dtype.
+    """
+
+    name: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: SymPy-readable formula in ``x`` and the parameter names: the oracle
+    #: for the derivatives and the mpmath reference.
+    formula: ClassVar[str] = ""
+    latex: ClassVar[str] = ""
+    latex_derivative: ClassVar[str] = ""
+    latex_output_form: ClassVar[str | None] = None
+    #: SymPy-readable output form h(a) with g'(z) = h(g(z)), where one exists.
+    output_formula: ClassVar[str | None] = None
+    #: "C0" (kinks in f), "C1" (kinks in f'), "C2", or "smooth" (C-infinity).
+    smoothness: ClassVar[str] = "smooth"
+    #: Vector activations act along the last axis (softmax).
+    vector: ClassVar[bool] = False
+    #: Compute float32 inputs in float64 and round once: used where a float32
+    #: kernel cannot reach the ulp targets (argument rounding, cancellation).
+    promote_float32: ClassVar[bool] = False
+    #: Whether g has limits at +-inf (the sine has none, and returns NaN).
+    has_limits: ClassVar[bool] = True
+    #: One line for ``actlab list`` and ``actlab show``.
+    summary: ClassVar[str] = ""
+
+    # ----- metadata that may depend on the parameters ---------------------
+    @property
+    def output_range(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    @property
+    def monotonic(self) -> bool:
+        return True
+
+    @property
+    def kinks(self) -> tuple[Kink, ...]:
+        return ()
+
+    def _output_form_refusal(self) -> str | None:
+        """Why there is no output form (None when there is one)."""
+        if type(self)._dfa is Activation._dfa:
+            return "g'(z) is not a function of g(z) (g is not invertible)"
+        return None
+
+    @property
+    def has_output_form(self) -> bool:
+        """Whether ``derivative_from_output`` exists for these parameters."""
+        return self._output_form_refusal() is None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @property
+    def spec(self) -> str:
+        """The spec string that rebuilds this activation, defaults omitted."""
+        changed = [
+            f"{f.name}={_format_value(getattr(self, f.name))}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != f.default
+        ]
+        return self.name + (":" + ",".join(changed) if changed else "")
+
+    # ----- the public, pure API -------------------------------------------
+    def forward(self, z: ArrayLike) -> np.ndarray:
+        """``g(z)``, elementwise (or along the last axis for vector ones)."""
+        return self._apply(self._f, z)
+
+    __call__ = forward
+
+    def derivative(self, z: ArrayLike) -> np.ndarray:
+        """``g'(z)`` from the input."""
+        return self._apply(self._df, z)
+
+    def second_derivative(self, z: ArrayLike) -> np.ndarray:
+        """``g''(z)`` from the input."""
+        return self._apply(self._d2f, z)
+
+    def derivative_from_output(self, a: ArrayLike) -> np.ndarray:
+        """``g'(z)`` computed from the cached output ``a = g(z)`` alone."""
+        reason = self._output_form_refusal()
+        if reason is not None:
+            raise OutputFormUnavailable(
+                f"{self.spec} has no derivative from the output: {reason}; "
+                "use derivative(z)"
+            )
+        return self._apply(self._dfa, a)
+
+    def vjp(self, grad: ArrayLike, *, z=None, a=None) -> np.ndarray:
+        """Vector-Jacobian product ``grad * g'``: the one call backprop makes.
+
+        Uses the output ``a`` when it is given and the output form exists,
+        otherwise the input ``z``.
+        """
+        if a is not None and self.has_output_form:
+            return self._fused(self._dfa, grad, a)
+        if z is None:
+            need = "z (no output form)" if a is not None else "z or a"
+            raise ValueError(f"{self.spec}.vjp needs {need}")
+        return self._fused(self._df, grad, z)
+
+    # ----- plumbing ---------------------------------------------------------
+    def _apply(self, kernel, x):
+        arr, dtype, scalar = nm.as_float_array(x)
+        if self.promote_float32 and arr.dtype == np.float32:
+            arr = arr.astype(np.float64)
+        # kernels see at least 1-d arrays, so masked assignment always works
+        out = kernel(arr.reshape(arr.shape or (1,)))
+        return nm.finish(np.reshape(out, arr.shape), dtype, scalar)
+
+    def _fused(self, kernel, grad, x):
+        g = np.asarray(grad)
+        d = self._apply(kernel, x)
+        out = np.multiply(g, d, dtype=np.result_type(g.dtype, np.asarray(d).dtype))
+        return out
+
+    def _f(self, z):
+        raise NotImplementedError
+
+    def _df(self, z):
+        raise NotImplementedError
+
+    def _d2f(self, z):
+        raise NotImplementedError
+
+    def _dfa(self, a):
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.spec
+
+
+def _format_value(v) -> str:
+    if isinstance(v, tuple):
+        return ";".join(_format_value(x) for x in v)
+    return repr(v) if isinstance(v, float) else str(v)

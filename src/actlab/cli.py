@@ -1,0 +1,210 @@
+"""The ``actlab`` command line: thin wrappers around the library.
+
+Exit codes: 0 success, 1 a check that found its targets missed, 2 bad usage
+or bad input (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from . import activations
+from .activations._describe import catalog, describe, sample_values
+from .errors import ActlabError
+
+_DTYPES = {
+    "float32": [np.float32],
+    "float64": [np.float64],
+    "both": [np.float32, np.float64],
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too)
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _names_help() -> str:
+    return "activations: " + ", ".join(activations.names())
+
+
+def _cmd_list(args) -> int:
+    rows = catalog()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    head = f"{'name':<13} {'parameters':<26} {'range':<22} {'mono':<5} {'smooth':<7} "
+    head += f"{'output form':<12} kinks"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        params = (
+            ", ".join(f"{k}={_short(v)}" for k, v in r["parameters"].items()) or "-"
+        )
+        rng = f"({r['range'][0]}, {r['range'][1]})"
+        kinks = (
+            ", ".join(f"{k['at']:g} (g'={k['derivative']:g})" for k in r["kinks"])
+            or "-"
+        )
+        form = ("yes" if r["output_form"] else "no") + (
+            " (vector)" if r["vector"] else ""
+        )
+        print(
+            f"{r['name']:<13} {params:<26} {rng:<22} "
+            f"{'yes' if r['monotonic'] else 'no':<5} "
+            f"{r['smoothness']:<7} {form:<12} {kinks}"
+        )
+    print(
+        f"\n{len(rows)} activations; aliases: "
+        + ", ".join(f"{a}->{r['name']}" for r in rows for a in r["aliases"])
+    )
+    return 0
+
+
+def _short(v) -> str:
+    return "[" + ",".join(f"{x:g}" for x in v) + "]" if isinstance(v, list) else f"{v}"
+
+
+def _cmd_show(args) -> int:
+    act = activations.get(args.name)
+    d = describe(act)
+    if args.json:
+        print(json.dumps({**d, "samples": sample_values(act)}, indent=2))
+        return 0
+    print(f"{d['spec']}: {d['summary']}")
+    print(f"  g(z)        = {d['formula']}")
+    if d["output_form"]:
+        print(f"  g' from a   = {d['output_formula']}")
+    else:
+        print(f"  g' from a   : none ({d['output_form_note']})")
+    print(f"  LaTeX g     : {d['latex']}")
+    print(f"  LaTeX g'    : {d['latex_derivative']}")
+    if d["latex_output_form"]:
+        print(f"  LaTeX h(a)  : {d['latex_output_form']}")
+    print(
+        f"  range ({d['range'][0]}, {d['range'][1]}), monotonic: {d['monotonic']}, "
+        f"smoothness: {d['smoothness']}, vector: {d['vector']}"
+    )
+    for k in d["kinks"]:
+        note = f" ({k['note']})" if k["note"] else ""
+        print(f"  kink at z = {k['at']:g}: g' taken as {k['derivative']:g}{note}")
+    samples = sample_values(act)
+    if act.vector:
+        print(f"  g({samples[0]['z']}) = {np.round(samples[0]['f'], 6).tolist()}")
+        return 0
+    print(f"  {'z':>6} {'g(z)':>14} {'g_prime(z)':>14} {'g2(z)':>14} {'h(g(z))':>14}")
+    for s in samples:
+        h = "-" if s["df_from_output"] is None else f"{s['df_from_output']:14.7g}"
+        print(f"  {s['z']:6g} {s['f']:14.7g} {s['df']:14.7g} {s['d2f']:14.7g} {h:>14}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from . import accuracy
+
+    names = args.names or activations.names()
+    acts = [activations.get(n) for n in names]  # bad names fail before any work
+    report = accuracy.check(acts, dtypes=_DTYPES[args.dtype])
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.format())
+    return 0 if report.passed else 1
+
+
+def _cmd_plot(args) -> int:
+    from . import plotting
+
+    names = args.names or ["identity", "logistic", "tanh"]
+    acts = [activations.get(n) for n in names]
+    axes = plotting.plot_activations(
+        acts, z_range=tuple(args.range), output_form=args.output_form
+    )
+    path = plotting.save_figure(axes[0].figure, args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="actlab",
+        description="Activation functions, their derivatives and the networks "
+        "trained with them.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("list", help="the catalog, one line per activation")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser(
+        "show",
+        help="formulas, properties and values of one activation",
+        epilog=_names_help(),
+    )
+    p.add_argument("name", help="name or spec string, e.g. elu:alpha=0.5")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser(
+        "check",
+        help="accuracy in ulps against 50-digit references, and the stability "
+        "audit; exit 1 when a target is missed",
+        epilog=_names_help(),
+    )
+    p.add_argument("names", nargs="*", help="activations (default: all)")
+    p.add_argument("--dtype", choices=sorted(_DTYPES), default="both")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "plot",
+        help="the seed's Figure 1: functions left, derivatives right",
+        epilog=_names_help(),
+    )
+    p.add_argument(
+        "names", nargs="*", help="activations (default: identity logistic tanh)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="figure1.png",
+        help="PNG, SVG or PDF by extension (default: figure1.png)",
+    )
+    p.add_argument(
+        "--range",
+        nargs=2,
+        type=float,
+        default=(-5.0, 5.0),
+        metavar=("LOW", "HIGH"),
+        help="z range (default: -5 5)",
+    )
+    p.add_argument(
+        "--output-form",
+        action="store_true",
+        help="overlay the derivative computed from the output",
+    )
+    p.set_defaults(func=_cmd_plot)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ActlabError as exc:
+        print(f"actlab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `actlab list | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silence the final flush)
+        return 0
+    except OSError as exc:
+        print(
+            f"actlab {args.command}: error: {exc.strerror or exc}: "
+            f"{exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 2
