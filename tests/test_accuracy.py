@@ -22,7 +22,7 @@ from actlab.accuracy import (
     ulp_errors,
 )
 from actlab.activations._sigmoids import Logistic
-from conftest import ALL
+from tables import ALL
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import actlab
 from actlab import OutputFormUnavailable
-from conftest import ALL, SCALAR, VECTOR, WITH_OUTPUT_FORM
+from tables import ALL, SCALAR, VECTOR, WITH_OUTPUT_FORM
 
 METHODS = ["forward", "derivative", "second_derivative"]
 

@@ -9,7 +9,7 @@ import pytest
 
 import actlab
 from actlab.accuracy._reference import evaluate, scalar_functions
-from conftest import SCALAR, WITH_OUTPUT_FORM
+from tables import SCALAR, WITH_OUTPUT_FORM
 
 
 def _points(act):

@@ -85,20 +85,25 @@ def scalar_functions(act):
             {local[k]: v for k, v in params.items()}
         )
         exprs["h"] = sympy.piecewise_fold(h.rewrite(sympy.Piecewise))
-        exprs["dh"] = sympy.diff(exprs["h"], a)
     out = {}
     for key, expr in exprs.items():
-        var = local["a"] if key in ("h", "dh") else x
+        var = local["a"] if key == "h" else x
         out[key] = sympy.lambdify(var, expr, modules=_MODULES)
     return out
 
 
 def _tidy(sympy, expr):
-    """Put each piece over a common denominator: SymPy's derivative of a
-    rational function (softsign) subtracts terms that cancel exactly."""
+    """Put rational pieces over a common denominator: SymPy's derivative of a
+    rational function (softsign) subtracts terms that cancel exactly. Other
+    pieces stay as SymPy wrote them (``together`` would multiply e^{x^2/2}
+    by erfc and cancel worse)."""
+
+    def tidy(e):
+        return sympy.together(e) if e.is_rational_function() else e
+
     if isinstance(expr, sympy.Piecewise):
-        return sympy.Piecewise(*[(sympy.together(e), c) for e, c in expr.args])
-    return sympy.together(expr)
+        return sympy.Piecewise(*[(tidy(e), c) for e, c in expr.args])
+    return tidy(expr)
 
 
 def evaluate(fn, value: float):

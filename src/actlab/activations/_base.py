@@ -13,6 +13,8 @@ from ..errors import ActlabError
 from . import _numeric as nm
 
 ArrayLike = Any
+#: Elements per block for large inputs: a kernel's temporaries stay in cache.
+_BLOCK = 1 << 14
 
 
 class OutputFormUnavailable(ActlabError):
@@ -142,19 +144,38 @@ class Activation:
         return self._fused(self._df, grad, z)
 
     # ----- plumbing ---------------------------------------------------------
+    def _work(self, block: np.ndarray) -> np.ndarray:
+        """The array a kernel sees: 1-d, float64 where float32 is promoted."""
+        if self.promote_float32 and block.dtype == np.float32:
+            return block.astype(np.float64)
+        return block
+
     def _apply(self, kernel, x):
         arr, dtype, scalar = nm.as_float_array(x)
-        if self.promote_float32 and arr.dtype == np.float32:
-            arr = arr.astype(np.float64)
-        # kernels see at least 1-d arrays, so masked assignment always works
-        out = kernel(arr.reshape(arr.shape or (1,)))
-        return nm.finish(np.reshape(out, arr.shape), dtype, scalar)
+        flat = arr.reshape(-1)
+        if flat.size <= _BLOCK:
+            out = kernel(self._work(flat))
+        else:
+            out = np.empty(flat.size, dtype=arr.dtype)
+            with np.errstate(over="ignore"):  # rounding to float32 may reach inf
+                for s in range(0, flat.size, _BLOCK):
+                    out[s : s + _BLOCK] = kernel(self._work(flat[s : s + _BLOCK]))
+        return nm.finish(out.reshape(arr.shape), dtype, scalar)
 
     def _fused(self, kernel, grad, x):
         g = np.asarray(grad)
-        d = self._apply(kernel, x)
-        out = np.multiply(g, d, dtype=np.result_type(g.dtype, np.asarray(d).dtype))
-        return out
+        arr, dtype, _ = nm.as_float_array(x)
+        if g.shape != arr.shape or arr.size <= _BLOCK:
+            d = self._apply(kernel, arr)
+            return np.multiply(g, d, dtype=np.result_type(g.dtype, dtype))
+        # cache-blocked: each block's derivative is used while it is in cache
+        gf, xf = g.reshape(-1), arr.reshape(-1)
+        out = np.empty(xf.size, dtype=np.result_type(g.dtype, dtype))
+        with np.errstate(over="ignore"):
+            for s in range(0, xf.size, _BLOCK):
+                e = s + _BLOCK
+                np.multiply(gf[s:e], kernel(self._work(xf[s:e])), out=out[s:e])
+        return out.reshape(arr.shape)
 
     def _f(self, z):
         raise NotImplementedError

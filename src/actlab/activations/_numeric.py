@@ -55,10 +55,13 @@ def propagate_nan(out: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 def step(z: np.ndarray, low, high=None, inside=1.0, outside=0.0) -> np.ndarray:
     """``inside`` where ``low < z < high`` (``high=None``: no upper bound),
-    ``outside`` elsewhere; NaN kept."""
-    mask = z > low if high is None else (z > low) & (z < high)
-    out = np.where(mask, inside, outside).astype(z.dtype)
-    return propagate_nan(out, z)
+    ``outside`` elsewhere; NaN kept (``heaviside`` propagates it)."""
+    mask = np.heaviside(z - low, 0)
+    if high is not None:
+        mask *= np.heaviside(high - z, 0)
+    if inside == 1 and outside == 0:
+        return mask
+    return (inside - outside) * mask + outside
 
 
 def zeros_like(z: np.ndarray) -> np.ndarray:
