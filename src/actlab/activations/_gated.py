@@ -69,28 +69,42 @@ class SiLU(Activation):
         """``(z clipped below, z clipped, hi, lo)`` with ``hi + lo = beta z``."""
         lim = 800 / self.beta
         zc = np.clip(z, -lim, lim)
-        if self.beta == 1:
-            return np.maximum(z, -lim), zc, zc, np.zeros_like(zc)
-        hi, lo = nm.two_prod(zc, np.asarray(self.beta, z.dtype))
-        return np.maximum(z, -lim), zc, hi, lo
+        hi, lo = nm.scaled(zc, self.beta)
+        return np.maximum(z, -lim), zc, hi, (np.zeros_like(zc) if lo is None else lo)
 
+    # for x = beta z < -600, s(x) = e^x (1 + lo) is subnormal-prone: the tails
+    # are computed as z e^x and (1 + x) e^x directly
     def _f(self, z):
         zl, zc, hi, lo = self._scaled(z)
-        # for x < -600, s(x) = e^x (1 + lo) is subnormal-prone: z e^x directly
-        tail = nm.exp_times(hi, zc + zc * lo)
-        return np.where(hi < -600, tail, zl * nm.expit_dd(hi, lo))
+        out = zl * nm.expit_dd(hi, lo if self.beta != 1 else None)
+        tail = hi < -600
+        return nm.replace_where(
+            out, tail, lambda h, c: nm.exp_times(h, c), hi, zc + zc * lo
+        )
 
     def _df(self, z):
         _, _, hi, lo = self._scaled(z)
         bracket = 1 + hi * nm.expit(-hi)
         bracket = SILU_BRACKET.patch(bracket, hi, lo)
-        tail = nm.exp_times(hi, (1 + hi) * (1 + lo))
-        return np.where(hi < -600, tail, nm.expit_dd(hi, lo) * bracket)
+        out = nm.expit_dd(hi, lo if self.beta != 1 else None) * bracket
+        tail = hi < -600
+        return nm.replace_where(
+            out, tail, lambda h, c: nm.exp_times(h, c), hi, (1 + hi) * (1 + lo)
+        )
 
     def _d2f(self, z):
         _, _, hi, lo = self._scaled(z)
         s, t = nm.expit_dd(hi, lo), nm.expit_dd(-hi, -lo)
         return self.beta * s * t * (2 - hi * np.tanh(0.5 * hi))
+
+
+def _phi_tail(z):
+    return 0.5 * sc.erfcx(-_SQRT_HALF * z) * nm.exp_neg_half_square(z)
+
+
+def _gelu_df_tail(z, gauss):
+    bracket = z + _SQRT_HALF_PI * sc.erfcx(-_SQRT_HALF * z)
+    return (_INV_SQRT_2PI * gauss) * bracket
 
 
 @register
@@ -143,28 +157,28 @@ class GELU(Activation):
 
     # ----- exact form -------------------------------------------------------
     @staticmethod
-    def _phi_pair(z):
-        """``(Phi(z), e^{-z^2/2})`` for the exact form, accurate in the tail."""
-        gauss = nm.exp_neg_half_square(z)
-        lower = 0.5 * sc.erfcx(-_SQRT_HALF * np.minimum(z, 0)) * gauss
-        return np.where(z < -1, lower, 0.5 * sc.erfc(-_SQRT_HALF * z)), gauss
+    def _phi(z):
+        """``Phi(z)``: ``erfc(-z/sqrt2)/2``, and for ``z < -1`` (where the
+        rounding of ``z/sqrt2`` would be amplified by ``z^2``)
+        ``erfcx(-z/sqrt2) e^{-z^2/2} / 2``."""
+        phi = 0.5 * sc.erfc(-_SQRT_HALF * z)
+        return nm.replace_where(phi, z < -1, _phi_tail, z)
 
     def _f(self, z):
         if self.approximate == "tanh":
             return self._tanh_f(z)
         zl = np.maximum(z, -40.0)  # below -38.5 the result underflows to -0
-        return zl * self._phi_pair(zl)[0]
+        return zl * self._phi(zl)
 
     def _df(self, z):
         if self.approximate == "tanh":
             return self._tanh_df(z)
-        phi, gauss = self._phi_pair(z)
         zc = np.clip(z, -40.0, 40.0)
-        # z < 0: phi(z) (z + sqrt(pi/2) erfcx(-z/sqrt2)); the bracket cancels
-        # at its zero z = -0.7517..., handled by a Taylor expansion there.
-        bracket = zc + _SQRT_HALF_PI * sc.erfcx(-_SQRT_HALF * np.minimum(zc, 0))
-        lower = (_INV_SQRT_2PI * gauss) * bracket
-        out = np.where(z < -1, lower, phi + zc * (_INV_SQRT_2PI * gauss))
+        gauss = nm.exp_neg_half_square(zc)
+        out = self._phi(zc) + zc * (_INV_SQRT_2PI * gauss)
+        # z < -1: phi(z) (z + sqrt(pi/2) erfcx(-z/sqrt2)), no cancellation of
+        # two tails; near the zero z = -0.7517... a Taylor expansion
+        out = nm.replace_where(out, zc < -1, _gelu_df_tail, zc, gauss)
         return GELU_ERF_BRACKET.patch(out, zc, factor=_INV_SQRT_2PI * gauss)
 
     def _d2f(self, z):

@@ -109,9 +109,27 @@ def expit(x):
 
 
 def expit_dd(hi, lo):
-    """``expit(hi + lo)`` to first order in ``lo``: s(hi) (1 + lo (1 - s(hi)))."""
+    """``expit(hi + lo)`` to first order in ``lo``: s(hi) (1 + lo (1 - s(hi)));
+    ``lo=None`` means an exact argument."""
     s = sc.expit(hi)
-    return s + s * (lo * sc.expit(-hi))
+    return s if lo is None else s + s * (lo * sc.expit(-hi))
+
+
+def scaled(z, beta: float):
+    """``beta * z`` as ``(hi, lo)``; ``lo`` is None when ``beta == 1``."""
+    if beta == 1:
+        return z, None
+    return two_prod(z, np.asarray(beta, z.dtype))
+
+
+def replace_where(out, mask, fn, *arrays):
+    """``out`` with ``fn(*arrays[mask])`` in the masked entries: a branch
+    that only a few entries need is computed only for them."""
+    if not mask.any():
+        return out
+    out = np.array(out, copy=True)
+    out[mask] = fn(*(a[mask] for a in arrays))
+    return out
 
 
 def exp_neg_half_square(z):

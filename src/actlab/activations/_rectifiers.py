@@ -385,15 +385,15 @@ class Softplus(Activation):
     def _scaled(self, z):
         """``beta * z`` as ``hi + lo``, clipped to where the result saturates."""
         lim = 1000 / self.beta
-        zc = np.clip(z, -lim, lim)
-        if self.beta == 1:
-            return zc, np.zeros_like(zc)
-        return nm.two_prod(zc, np.asarray(self.beta, z.dtype))
+        return nm.scaled(np.clip(z, -lim, lim), self.beta)
 
     def _f(self, z):
         hi, lo = self._scaled(-np.abs(z))
-        tail = np.log1p(np.exp(hi)) + lo * nm.expit(hi)
-        return np.maximum(z, 0) + tail / self.beta
+        tail = np.log1p(np.exp(hi))
+        if lo is not None:
+            tail = tail + lo * nm.expit(hi)
+            return np.maximum(z, 0) + tail / self.beta
+        return np.maximum(z, 0) + tail
 
     def _df(self, z):
         hi, lo = self._scaled(z)
@@ -401,7 +401,8 @@ class Softplus(Activation):
 
     def _d2f(self, z):
         hi, lo = self._scaled(z)
-        return self.beta * (nm.expit_dd(hi, lo) * nm.expit_dd(-hi, -lo))
+        neg = None if lo is None else -lo
+        return self.beta * (nm.expit_dd(hi, lo) * nm.expit_dd(-hi, neg))
 
     def _dfa(self, a):
         return -np.expm1(-self.beta * np.minimum(a, 1000 / self.beta))
