@@ -199,3 +199,35 @@ def test_nan_propagates_and_infinities_give_limits(spec):
                     method,
                     inf,
                 )
+
+
+@pytest.mark.parametrize("spec", ["logistic", "relu", "gelu", "softmax", "silu:beta=2"])
+@pytest.mark.parametrize("n", [7, 70_000])  # below and above the block size
+def test_vjp_out_buffer(spec, n):
+    act = actlab.get(spec)
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(n // 7, 7)).astype(np.float32) * 4
+    g = rng.normal(size=z.shape).astype(np.float32)
+    expected = act.vjp(g, z=z)
+    buf = np.empty_like(z)
+    assert act.vjp(g, z=z, out=buf) is buf
+    np.testing.assert_allclose(buf, expected, rtol=1e-6, atol=1e-30)
+    if act.has_output_form:
+        np.testing.assert_allclose(
+            act.vjp(g, a=act(z), out=g.copy()), expected, rtol=1e-5
+        )
+    if not act.vector:
+        with pytest.raises(ValueError, match="out must have shape"):
+            act.vjp(g, z=z, out=np.empty(3, np.float32))
+
+
+@pytest.mark.parametrize("spec", ["logistic", "gelu", "softplus:beta=2"])
+def test_blocked_evaluation_equals_unblocked(spec):
+    act = actlab.get(spec)
+    z = np.random.default_rng(4).normal(size=50_000) * 5
+    whole = act(z)
+    pieces = np.concatenate([act(z[i : i + 1000]) for i in range(0, z.size, 1000)])
+    np.testing.assert_array_equal(whole, pieces)
+    np.testing.assert_array_equal(
+        act.derivative(z.reshape(100, 500)).ravel(), act.derivative(z)
+    )

@@ -130,18 +130,20 @@ class Activation:
             )
         return self._apply(self._dfa, a)
 
-    def vjp(self, grad: ArrayLike, *, z=None, a=None) -> np.ndarray:
+    def vjp(self, grad: ArrayLike, *, z=None, a=None, out=None) -> np.ndarray:
         """Vector-Jacobian product ``grad * g'``: the one call backprop makes.
 
         Uses the output ``a`` when it is given and the output form exists,
-        otherwise the input ``z``.
+        otherwise the input ``z``. ``out`` (optional) is an array of the
+        result's shape and dtype to write into, for the training hot path (it
+        may be ``grad`` itself).
         """
         if a is not None and self.has_output_form:
-            return self._fused(self._dfa, grad, a)
+            return self._fused(self._dfa, grad, a, out)
         if z is None:
             need = "z (no output form)" if a is not None else "z or a"
             raise ValueError(f"{self.spec}.vjp needs {need}")
-        return self._fused(self._df, grad, z)
+        return self._fused(self._df, grad, z, out)
 
     # ----- plumbing ---------------------------------------------------------
     def _work(self, block: np.ndarray) -> np.ndarray:
@@ -162,20 +164,26 @@ class Activation:
                     out[s : s + _BLOCK] = kernel(self._work(flat[s : s + _BLOCK]))
         return nm.finish(out.reshape(arr.shape), dtype, scalar)
 
-    def _fused(self, kernel, grad, x):
+    def _fused(self, kernel, grad, x, out=None):
         g = np.asarray(grad)
         arr, dtype, _ = nm.as_float_array(x)
-        if g.shape != arr.shape or arr.size <= _BLOCK:
-            d = self._apply(kernel, arr)
-            return np.multiply(g, d, dtype=np.result_type(g.dtype, dtype))
+        rtype = np.result_type(g.dtype, dtype)
+        shape = np.broadcast_shapes(g.shape, arr.shape)
+        if out is not None and (out.shape != shape or out.dtype != rtype):
+            raise ValueError(
+                f"vjp out must have shape {shape} and dtype {rtype}, "
+                f"got {out.shape} and {out.dtype}"
+            )
+        if g.shape != arr.shape or arr.size <= _BLOCK or not g.flags.c_contiguous:
+            return np.multiply(g, self._apply(kernel, arr), out=out, dtype=rtype)
         # cache-blocked: each block's derivative is used while it is in cache
         gf, xf = g.reshape(-1), arr.reshape(-1)
-        out = np.empty(xf.size, dtype=np.result_type(g.dtype, dtype))
+        res = np.empty(xf.size, dtype=rtype) if out is None else out.reshape(-1)
         with np.errstate(over="ignore"):
             for s in range(0, xf.size, _BLOCK):
                 e = s + _BLOCK
-                np.multiply(gf[s:e], kernel(self._work(xf[s:e])), out=out[s:e])
-        return out.reshape(arr.shape)
+                np.multiply(gf[s:e], kernel(self._work(xf[s:e])), out=res[s:e])
+        return res.reshape(shape) if out is None else out
 
     def _f(self, z):
         raise NotImplementedError

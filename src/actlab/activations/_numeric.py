@@ -55,13 +55,16 @@ def propagate_nan(out: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 def step(z: np.ndarray, low, high=None, inside=1.0, outside=0.0) -> np.ndarray:
     """``inside`` where ``low < z < high`` (``high=None``: no upper bound),
-    ``outside`` elsewhere; NaN kept (``heaviside`` propagates it)."""
-    mask = np.heaviside(z - low, 0)
+    ``outside`` elsewhere; NaN kept. (Comparisons and a cast: ``np.heaviside``
+    would keep NaN by itself but runs ~10x slower.)"""
+    mask = z > low
     if high is not None:
-        mask *= np.heaviside(high - z, 0)
-    if inside == 1 and outside == 0:
-        return mask
-    return (inside - outside) * mask + outside
+        mask &= z < high
+    out = mask.astype(z.dtype)
+    if not (inside == 1 and outside == 0):
+        out *= z.dtype.type(inside - outside)
+        out += z.dtype.type(outside)
+    return propagate_nan(out, z)
 
 
 def zeros_like(z: np.ndarray) -> np.ndarray:

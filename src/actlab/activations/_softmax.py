@@ -71,7 +71,8 @@ class _VectorActivation(Activation):
             out = out.reshape(())
         return nm.finish(out, dtype, False if out.ndim else scalar)
 
-    def vjp(self, grad, *, z=None, a=None):
+    def vjp(self, grad, *, z=None, a=None, out=None):
+        buffer = out
         g = np.asarray(grad)
         if a is not None:
             arr, dtype, _ = nm.as_float_array(a)
@@ -81,7 +82,11 @@ class _VectorActivation(Activation):
             out = self._vjp_output(g.astype(arr.dtype, copy=False), self._f(arr))
         else:
             raise ValueError(f"{self.spec}.vjp needs z or a")
-        return out.astype(np.result_type(g.dtype, dtype), copy=False)
+        result = out.astype(np.result_type(g.dtype, dtype), copy=False)
+        if buffer is not None:
+            buffer[...] = result
+            return buffer
+        return result
 
 
 @register
