@@ -118,7 +118,23 @@ def torch_forward():
         "softsign": F.softsign,
         "tanh": torch.tanh,
     }
-    return {name: _on_tensor(torch, op) for name, op in ops.items()}
+    forward = {name: _on_tensor(torch, op) for name, op in ops.items()}
+    # PyTorch's own fused backward kernels, from the output where it has one
+    aten = torch.ops.aten
+    backward = {
+        "logistic": aten.sigmoid_backward,
+        "tanh": aten.tanh_backward,
+        "relu": lambda g, a: aten.threshold_backward(g, a, 0),
+    }
+    forward.update(
+        {
+            f"{name} backward": lambda g, a, op=op: op(
+                torch.from_numpy(g), torch.from_numpy(a)
+            )
+            for name, op in backward.items()
+        }
+    )
+    return forward
 
 
 def _on_tensor(torch, op):
@@ -163,11 +179,14 @@ def bench_one(name, size, dtype, repeat, torch_ops):
     z, grad = inputs(size, dtype, act.vector)
     a = act.forward(z)
     dst = np.empty_like(z)
+    buf = np.empty_like(z)
     ops = {"copy": lambda: np.copyto(dst, z), "forward": lambda: act.forward(z)}
     if act.has_output_form:
         ops["backward(a)"] = lambda: act.vjp(grad, a=a)
+        ops["backward(a) into out"] = lambda: act.vjp(grad, a=a, out=buf)
     else:
         ops["backward(z)"] = lambda: act.vjp(grad, z=z)
+        ops["backward(z) into out"] = lambda: act.vjp(grad, z=z, out=buf)
     if name in NAIVE_FORWARD:
         naive = quiet(NAIVE_FORWARD[name])
         ops["naive forward"] = lambda: naive(z)
@@ -178,11 +197,13 @@ def bench_one(name, size, dtype, repeat, torch_ops):
         ops["scipy forward"] = lambda: SCIPY_FORWARD[name](z)
     if torch_ops and name in torch_ops:
         ops["torch forward"] = lambda: torch_ops[name](z)
+    if torch_ops and f"{name} backward" in torch_ops:
+        ops["torch backward(a)"] = lambda: torch_ops[f"{name} backward"](grad, a)
     return z.size, {op: best_time(fn, repeat) for op, fn in ops.items()}
 
 
 TITLES = ("fwd ns", "fwd xcp", "naive ns", "act/naive", "bwd", "bwd ns", "bwd xcp")
-TITLES += ("nbwd ns", "scipy ns", "torch ns")
+TITLES += ("out xcp", "nbwd ns", "scipy ns", "torch ns", "tbwd ns")
 
 
 def table_line(name, cells):
@@ -200,8 +221,9 @@ def table_row(name, times, n):
     bwd = "backward(a)" if "backward(a)" in times else "backward(z)"
     fwd = [ns("forward"), ratio("copy", "forward"), ns("naive forward")]
     fwd.append(ratio("forward", "naive forward"))
-    back = [bwd[-2], ns(bwd), ratio("copy", bwd), ns("naive backward(a)")]
-    others = [ns("scipy forward"), ns("torch forward")]
+    back = [bwd[-2], ns(bwd), ratio("copy", bwd), ratio("copy", f"{bwd} into out")]
+    back.append(ns("naive backward(a)"))
+    others = [ns("scipy forward"), ns("torch forward"), ns("torch backward(a)")]
     return table_line(name, fwd + back + others)
 
 

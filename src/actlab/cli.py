@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 
 import numpy as np
 
-from . import activations
+from . import __version__, activations
 from .activations._describe import catalog, describe, sample_values
 from .errors import ActlabError
 
@@ -25,6 +26,13 @@ _DTYPES = {
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "-1e1" is a number, not an option (argparse only knows -1 and -1.5)
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+        )
+
     def error(self, message):  # one line, exit 2 (argparse prints usage too)
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
@@ -71,11 +79,20 @@ def _short(v) -> str:
 
 
 def _cmd_show(args) -> int:
-    act = activations.get(args.name)
-    d = describe(act)
+    acts = [activations.get(n) for n in args.names]
     if args.json:
-        print(json.dumps({**d, "samples": sample_values(act)}, indent=2))
+        data = [{**describe(a), "samples": sample_values(a)} for a in acts]
+        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
         return 0
+    for i, act in enumerate(acts):
+        if i:
+            print()
+        _show_one(act)
+    return 0
+
+
+def _show_one(act) -> None:
+    d = describe(act)
     print(f"{d['spec']}: {d['summary']}")
     print(f"  g(z)        = {d['formula']}")
     if d["output_form"]:
@@ -96,12 +113,14 @@ def _cmd_show(args) -> int:
     samples = sample_values(act)
     if act.vector:
         print(f"  g({samples[0]['z']}) = {np.round(samples[0]['f'], 6).tolist()}")
-        return 0
+        return
     print(f"  {'z':>6} {'g(z)':>14} {'g_prime(z)':>14} {'g2(z)':>14} {'h(g(z))':>14}")
     for s in samples:
-        h = "-" if s["df_from_output"] is None else f"{s['df_from_output']:14.7g}"
-        print(f"  {s['z']:6g} {s['f']:14.7g} {s['df']:14.7g} {s['d2f']:14.7g} {h:>14}")
-    return 0
+        h = "-" if s["df_from_output"] is None else f"{s['df_from_output'] + 0.0:14.7g}"
+        print(
+            f"  {s['z']:6g} {s['f'] + 0.0:14.7g} {s['df'] + 0.0:14.7g} "
+            f"{s['d2f'] + 0.0:14.7g} {h:>14}"
+        )
 
 
 def _cmd_check(args) -> int:
@@ -130,9 +149,10 @@ def _cmd_plot(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="actlab",
-        description="Activation functions, their derivatives and the networks "
-        "trained with them.",
+        description="Activation functions and their derivatives, from the input "
+        "and from the output, verified to the ulp.",
     )
+    parser.add_argument("--version", action="version", version=f"actlab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("list", help="the catalog, one line per activation")
@@ -141,10 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "show",
-        help="formulas, properties and values of one activation",
+        help="formulas, properties and values of activations",
         epilog=_names_help(),
     )
-    p.add_argument("name", help="name or spec string, e.g. elu:alpha=0.5")
+    p.add_argument("names", nargs="+", help="names or spec strings, e.g. elu:alpha=0.5")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_show)
 

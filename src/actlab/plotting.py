@@ -20,8 +20,10 @@ from .errors import ActlabError
 
 __all__ = ["plot_activations", "save_figure"]
 
-# The seed's red, blue, green first; then tab10 without its own red/blue/green.
-_PALETTE = ("red", "blue", "green") + tuple(
+# The seed's colours belong to the seed's three activations; the others take
+# tab10 without its own red/blue/green, in order.
+_SEED_COLORS = {"identity": "red", "logistic": "blue", "tanh": "green"}
+_PALETTE = tuple(
     f"tab:{c}" for c in ("orange", "purple", "brown", "pink", "gray", "olive", "cyan")
 )
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -81,15 +83,14 @@ def plot_activations(
     acts = [get(a) for a in activations]
     if not acts:
         raise ActlabError("no activations to plot: give at least one name")
-    palette = tuple(colors) if colors is not None else _PALETTE
-    if not palette:
+    if colors is not None and not tuple(colors):
         raise ActlabError("colors is empty: give at least one colour")
     axes = _two_axes(ax)
     left, right = axes
 
     z = np.linspace(low, high, n)
-    for i, act in enumerate(acts):
-        style = {"color": palette[i % len(palette)], "label": act.spec}
+    for act, color in zip(acts, _colors(acts, colors), strict=True):
+        style = {"color": color, "label": act.spec}
         a, da, da_out = _curves(act, z, output_form and act.has_output_form)
         left.plot(z, a, **style)
         right.plot(z, da, **style)
@@ -166,6 +167,21 @@ def _two_axes(ax):
     return axes
 
 
+def _colors(acts, colors):
+    """The given colours in turn, or the seed's colour for the seed's three
+    activations (with default parameters) and the palette for the rest."""
+    if colors is not None:
+        colors = tuple(colors)
+        return [colors[i % len(colors)] for i in range(len(acts))]
+    others = iter(_PALETTE * (len(acts) // len(_PALETTE) + 1))
+    return [_SEED_COLORS.get(act.spec) or next(others) for act in acts]
+
+
+def _finite(y):
+    """Values beyond the float range are not drawn (matplotlib cannot scale inf)."""
+    return None if y is None else np.where(np.isfinite(y), y, np.nan)
+
+
 def _curves(act: Activation, z: np.ndarray, from_output: bool):
     """``g(z)``, ``g'(z)`` and (if asked) ``g'`` from the output, as curves.
 
@@ -178,4 +194,4 @@ def _curves(act: Activation, z: np.ndarray, from_output: bool):
     if act.vector:
         a, da = a[:, 0], da[:, 0, 0]
         da_out = None if da_out is None else da_out[:, 0, 0]
-    return a, da, da_out
+    return _finite(a), _finite(da), _finite(da_out)

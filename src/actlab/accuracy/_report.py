@@ -52,6 +52,10 @@ def _fmt(x) -> str:
     return f"{x:.3g}"
 
 
+def _worst(row) -> str:
+    return f"{row.worst_at:.4g}" if row.max_ulp > 0 else "-"
+
+
 def format_table(rows: list[AccuracyRow]) -> str:
     """A fixed-width text table of accuracy rows."""
     head = (
@@ -62,8 +66,8 @@ def format_table(rows: list[AccuracyRow]) -> str:
     for r in rows:
         near = f"{r.near_zero}" if r.near_zero else "-"
         lines.append(
-            f"{r.activation:<22} {r.dtype:<8} {r.form:<12} {r.max_ulp:>8.3g} "
-            f"{r.median_ulp:>7.3g} {r.worst_at:>11.4g} {near:>7} "
+            f"{r.activation:<22} {r.dtype:<8} {r.form:<12} {r.max_ulp:>8.2f} "
+            f"{r.median_ulp:>7.2f} {_worst(r):>11} {near:>7} "
             f"{r.overflow or '-':>5} "
             f"{_fmt(r.lossless_below):>10} {'yes' if r.passed else 'NO':>3}"
         )

@@ -50,7 +50,11 @@ class AccuracyRow:
         self.passed = self.max_ulp <= MAX_ULP and self.median_ulp <= MEDIAN_ULP
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """JSON-ready (strict JSON has no Infinity: an unbounded value is None)."""
+        return {
+            k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in asdict(self).items()
+        }
 
 
 def grid(dtype) -> np.ndarray:

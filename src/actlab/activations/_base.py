@@ -83,7 +83,7 @@ class Activation:
     def _output_form_refusal(self) -> str | None:
         """Why there is no output form (None when there is one)."""
         if type(self)._dfa is Activation._dfa:
-            return "g'(z) is not a function of g(z) (g is not invertible)"
+            return "g is not invertible, so g'(z) is not a function of g(z)"
         return None
 
     @property
@@ -203,5 +203,5 @@ class Activation:
 
 def _format_value(v) -> str:
     if isinstance(v, tuple):
-        return ";".join(_format_value(x) for x in v)
+        return "[" + ",".join(repr(x) for x in v) + "]"
     return repr(v) if isinstance(v, float) else str(v)

@@ -127,13 +127,12 @@ class Polynomial(Activation):
 
     @property
     def latex(self):
-        terms = [f"{c:g} z^{{{k}}}" for k, c in enumerate(self.coefficients) if c]
-        return " + ".join(terms) or "0"
+        return _poly_latex(self.coefficients)
 
     @property
     def latex_derivative(self):
-        terms = [f"{k * c:g} z^{{{k - 1}}}" for k, c in enumerate(self.coefficients)]
-        return " + ".join(t for t in terms[1:] if not t.startswith("0 ")) or "0"
+        c = self.coefficients
+        return _poly_latex(tuple(k * c[k] for k in range(1, len(c))) or (0.0,))
 
     @property
     def smoothness(self):
@@ -169,6 +168,19 @@ class Polynomial(Activation):
         c = self.coefficients
         d2 = tuple(k * (k - 1) * c[k] for k in range(2, len(c)))
         return _comp_horner(d2 or (0.0,), z)
+
+
+def _poly_latex(coeffs) -> str:
+    """``1 - 2 z + 3.5 z^{3}`` for ``(1, -2, 0, 3.5)``."""
+    text = ""
+    for k, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        power = "" if k == 0 else ("z" if k == 1 else f"z^{{{k}}}")
+        size = f"{abs(c):g}" if (abs(c) != 1 or k == 0) else ""
+        sign = ("-" if c < 0 else "") if not text else (" - " if c < 0 else " + ")
+        text += f"{sign}{size}{' ' if size and power else ''}{power}"
+    return text or "0"
 
 
 def _sign_changes(deriv, points) -> bool:

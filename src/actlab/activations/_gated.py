@@ -125,7 +125,6 @@ class GELU(Activation):
 
     approximate: str = "none"
     name = "gelu"
-    latex_derivative = r"\Phi(z) + z\,\varphi(z)"
     summary = "Gaussian error linear unit (exact erf form by default)"
     promote_float32 = True
 
@@ -148,12 +147,24 @@ class GELU(Activation):
         return r"z\,\Phi(z) = \tfrac{z}{2}\,\mathrm{erfc}(-z/\sqrt{2})"
 
     @property
+    def latex_derivative(self):
+        if self.approximate == "tanh":
+            return (
+                r"s(x)\,\bigl(1 + z\,s(-x)\,x'(z)\bigr),"
+                r"\ x = \sqrt{8/\pi}(z + 0.044715 z^3)"
+            )
+        return r"\Phi(z) + z\,\varphi(z)"
+
+    @property
     def monotonic(self):
         return False
 
     @property
     def output_range(self):
-        return (-0.16997120747990366, np.inf)
+        low = (
+            -0.17004075057125406 if self.approximate == "tanh" else -0.16997120747990366
+        )
+        return (low, np.inf)
 
     # ----- exact form -------------------------------------------------------
     @staticmethod

@@ -101,6 +101,8 @@ def _parse_params(spec: str, text: str) -> dict[str, str]:
                 f"malformed spec {spec!r}: expected name:key=value[,key=value], "
                 f"got {item!r}"
             )
+        if key.strip() in out:
+            raise ActlabError(f"malformed spec {spec!r}: {key.strip()} given twice")
         out[key.strip()] = value.strip()
     return out
 
