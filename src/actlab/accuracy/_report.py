@@ -60,14 +60,14 @@ def format_table(rows: list[AccuracyRow]) -> str:
     """A fixed-width text table of accuracy rows."""
     head = (
         f"{'activation':<22} {'dtype':<8} {'form':<12} {'max ulp':>8} {'median':>7} "
-        f"{'worst at z':>11} {'near 0':>7} {'ovfl':>5} {'exact |z|<':>10} {'ok':>3}"
+        f"{'worst at z':>11} {'near 0':>9} {'ovfl':>5} {'exact |z|<':>10} {'ok':>3}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
-        near = f"{r.near_zero}" if r.near_zero else "-"
+        near = f"{r.near_zero}:{r.near_zero_max_ulp:.2g}" if r.near_zero else "-"
         lines.append(
             f"{r.activation:<22} {r.dtype:<8} {r.form:<12} {r.max_ulp:>8.2f} "
-            f"{r.median_ulp:>7.2f} {_worst(r):>11} {near:>7} "
+            f"{r.median_ulp:>7.2f} {_worst(r):>11} {near:>9} "
             f"{r.overflow or '-':>5} "
             f"{_fmt(r.lossless_below):>10} {'yes' if r.passed else 'NO':>3}"
         )

@@ -308,12 +308,15 @@ class CELU(Activation):
     latex_output_form = r"\begin{cases} 1 & a > 0 \\ 1 + a/\alpha & a \le 0 \end{cases}"
     output_formula = "Piecewise((1, a > 0), (1 + a/alpha, True))"
     smoothness = "C1"
-    promote_float32 = True
     summary = "ELU reparametrised to be C1 for every alpha"
 
     def __post_init__(self):
         if not self.alpha > 0:
             raise ActlabError(f"celu alpha must be > 0, got {self.alpha}")
+
+    @property
+    def promote_float32(self):
+        return self.alpha != 1  # z / alpha is exact for alpha = 1
 
     @property
     def output_range(self):
@@ -323,13 +326,19 @@ class CELU(Activation):
         """``z / alpha`` as ``q + e`` exactly (for ``z <= 0``, clipped to where
         the exponential still matters)."""
         zc = np.clip(z, -800 * self.alpha, 0)
+        if self.alpha == 1:
+            return zc, 0.0
         q = zc / self.alpha
         p, pe = nm.two_prod(q, np.asarray(self.alpha, z.dtype))
         return q, ((zc - p) - pe) / self.alpha
 
     def _f(self, z):
         q, e = self._quotient(z)
-        neg = self.alpha * (np.expm1(q) + e * np.exp(q))
+        neg = (
+            np.expm1(q)
+            if self.alpha == 1
+            else self.alpha * (np.expm1(q) + e * np.exp(q))
+        )
         return np.where(z > 0, z, neg)
 
     def _df(self, z):
