@@ -214,7 +214,7 @@ ERRORS = {
     "misspelled-parameter": (["show", "leaky_relu:alpah=0.1"], ["'alpah'", "alpha"]),
     "malformed-spec": (["show", "elu:alpha"], ["malformed", "key=value"]),
     "nothing-after-colon": (["show", "elu:"], ["malformed"]),
-    "out-of-range": (["show", "celu:alpha=0"], ["celu", "alpha", "> 0"]),
+    "out-of-range": (["show", "celu:alpha=0"], ["celu", "alpha", "must lie in [1e-30"]),
     "show-missing-name": (["show"], ["required", "name"]),
     "dtype-float16": (["check", "relu", "--dtype", "float16"], ["float16", "float64"]),
     "plot-unknown": (["plot", "reluu"], ["did you mean relu"]),

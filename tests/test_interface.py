@@ -216,7 +216,7 @@ def test_vjp_out_buffer(spec, n):
         a = act(z)
         np.testing.assert_array_equal(act.vjp(g, a=a, out=g.copy()), act.vjp(g, a=a))
     if not act.vector:
-        with pytest.raises(ValueError, match="out must have shape"):
+        with pytest.raises(ValueError, match="out must be an array of shape"):
             act.vjp(g, z=z, out=np.empty(3, np.float32))
 
 

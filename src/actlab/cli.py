@@ -37,6 +37,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _json(data) -> str:
+    """Strict JSON: non-finite floats become the strings "inf", "-inf", "nan"."""
+
+    def clean(x):
+        if isinstance(x, float) and not np.isfinite(x):
+            return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        return x
+
+    return json.dumps(clean(data), indent=2, allow_nan=False)
+
+
 def _names_help() -> str:
     return "activations: " + ", ".join(activations.names())
 
@@ -44,7 +59,7 @@ def _names_help() -> str:
 def _cmd_list(args) -> int:
     rows = catalog()
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(_json(rows))
         return 0
     head = f"{'name':<13} {'parameters':<26} {'range':<22} {'mono':<5} {'smooth':<7} "
     head += f"{'output form':<12} kinks"
@@ -82,7 +97,7 @@ def _cmd_show(args) -> int:
     acts = [activations.get(n) for n in args.names]
     if args.json:
         data = [{**describe(a), "samples": sample_values(a)} for a in acts]
-        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+        print(_json(data[0] if len(data) == 1 else data))
         return 0
     for i, act in enumerate(acts):
         if i:
@@ -129,7 +144,7 @@ def _cmd_check(args) -> int:
     names = args.names or activations.names()
     acts = [activations.get(n) for n in names]  # bad names fail before any work
     report = accuracy.check(acts, dtypes=_DTYPES[args.dtype])
-    print(json.dumps(report.as_dict(), indent=2) if args.json else report.format())
+    print(_json(report.as_dict()) if args.json else report.format())
     return 0 if report.passed else 1
 
 

@@ -15,5 +15,13 @@ def did_you_mean(word: str, choices, n: int = 3) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
+def require_within(owner: str, name: str, value: float, low: float, high: float):
+    """Refuse a parameter outside ``[low, high]`` (where the kernels are exact)."""
+    if not low <= value <= high:
+        raise ActlabError(
+            f"{owner} {name} must lie in [{low:g}, {high:g}], got {value!r}"
+        )
+
+
 def choices_text(choices) -> str:
     return ", ".join(sorted(choices))

@@ -80,9 +80,13 @@ def plot_activations(
     low, high = _check_range(z_range)
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise ActlabError(f"n must be an integer of at least 2, got {n!r}")
+    if isinstance(activations, (str, Activation)):
+        activations = [activations]
     acts = [get(a) for a in activations]
     if not acts:
         raise ActlabError("no activations to plot: give at least one name")
+    if isinstance(colors, str):
+        colors = [colors]
     if colors is not None and not tuple(colors):
         raise ActlabError("colors is empty: give at least one colour")
     axes = _two_axes(ax)
@@ -151,6 +155,8 @@ def _check_range(z_range) -> tuple[float, float]:
         ) from None
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ActlabError(f"z_range must be finite, got {z_range!r}")
+    if max(abs(low), abs(high)) > 1e300:  # matplotlib cannot lay out wider axes
+        raise ActlabError(f"z_range must lie within [-1e300, 1e300], got {z_range!r}")
     if not low < high:
         raise ActlabError(f"z_range must have low < high, got {z_range!r}")
     return low, high

@@ -108,11 +108,13 @@ def _limits_and_nan(act, dtype, name, method, tag, findings):
     big = np.finfo(dtype).max
     if act.vector:
         probe = np.array(
-            [[np.inf, 0.0], [-np.inf, 0.0], [big, 0.0], [-big, 0.0]], dtype
+            [[np.inf, 0.0], [-np.inf, 0.0], [big, 0.0], [-big, 0.0]]
+            + [[big / 2, 0.0], [-big / 2, 0.0]],
+            dtype,
         )
         nan_in = np.array([[np.nan, 0.0]], dtype)
     else:
-        probe = np.array([np.inf, -np.inf, big, -big], dtype)
+        probe = np.array([np.inf, -np.inf, big, -big, big / 2, -big / 2], dtype)
         nan_in = np.array([np.nan], dtype)
     try:
         at = np.asarray(_call(method, probe), dtype=np.float64)
@@ -124,9 +126,11 @@ def _limits_and_nan(act, dtype, name, method, tag, findings):
         findings.append(Finding(**tag, kind="nan", detail="NaN input did not give NaN"))
     if getattr(act, "has_limits", True):
         for i, side in ((0, "+inf"), (1, "-inf")):
-            lim, far = at[i].ravel(), at[i + 2].ravel()
+            lim, far, half = at[i].ravel(), at[i + 2].ravel(), at[i + 4].ravel()
+            # inf is the limit of what still grows towards the largest float
+            growing = (np.abs(far) > 1e30) | (np.abs(far) > np.abs(half))
             same = np.isclose(lim, far, rtol=1e-6, atol=1e-30) | (
-                np.isinf(lim) & (np.abs(far) > 1e30) & (np.sign(lim) == np.sign(far))
+                np.isinf(lim) & growing & (np.sign(lim) == np.sign(far))
             )
             if not same.all():
                 findings.append(

@@ -85,9 +85,10 @@ def scalar_functions(act):
             {local[k]: v for k, v in params.items()}
         )
         exprs["h"] = sympy.piecewise_fold(h.rewrite(sympy.Piecewise))
+        exprs["dh"] = sympy.diff(exprs["h"], a)
     out = {}
     for key, expr in exprs.items():
-        var = local["a"] if key == "h" else x
+        var = local["a"] if key in ("h", "dh") else x
         out[key] = sympy.lambdify(var, expr, modules=_MODULES)
     return out
 

@@ -25,7 +25,7 @@ class AccuracyRow:
     function (condition number ``|z f'(z) / f(z)| >= 2^(p-4)``, i.e. within
     about 16 ulps of a simple zero), where a relative error is meaningless;
     their worst error is ``near_zero_max_ulp`` and they are left out of
-    ``max_ulp`` and ``median_ulp``; the output form is judged at every point.
+    ``max_ulp`` and ``median_ulp``.
     ``overflow`` counts the points whose exact value is beyond the float range. For the
     output form, ``lossless_below`` is the ``|z|`` below which ``h(g(z))``
     still matches the true ``g'(z)`` to 4 ulps (rounding ``a`` loses the rest),
@@ -157,7 +157,11 @@ def _output_row(act, dtype, fns, z, true_df):
     true_df = [v for v, k in zip(true_df, finite, strict=True) if k]
     computed = act.derivative_from_output(a)
     exact = [ref.evaluate(fns["h"], float(v)) for v in a]
+    slopes = [ref.evaluate(fns["dh"], float(v)) for v in a]
     err, over = ulp_errors(computed, exact, dtype)
+    # h has zeros where g saturates (a(1 - a) at a = 1, cos^2 a at pi/2): a
+    # rounded onto the bound is within an ulp of one
+    near = _near_zero(a, exact, slopes, dtype)
     loss, _ = ulp_errors(computed, true_df, dtype)
     bad = np.abs(z)[~(loss <= MAX_ULP)]
     lossless = float(bad.min()) if bad.size else float("inf")
@@ -170,6 +174,7 @@ def _output_row(act, dtype, fns, z, true_df):
         z,
         err,
         over,
+        near,
         lossless_below=lossless,
         loss_at_5=worst5,
     )

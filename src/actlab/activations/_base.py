@@ -13,6 +13,8 @@ from ..errors import ActlabError
 from . import _numeric as nm
 
 ArrayLike = Any
+#: Relative slack for outputs rounded past a bound of the output range.
+_SLACK = 2.0**-22
 #: Elements per block for large inputs: a kernel's temporaries stay in cache.
 _BLOCK = 1 << 14
 
@@ -128,7 +130,25 @@ class Activation:
                 f"{self.spec} has no derivative from the output: {reason}; "
                 "use derivative(z)"
             )
-        return self._apply(self._dfa, a)
+        return self._apply(self._dfa_checked, a)
+
+    def _dfa_checked(self, a):
+        """The output form on the output range: a value that ``g`` cannot
+        produce (logistic a = 2) gives NaN, quietly, never a made-up slope.
+        An output rounded just past a bound (float32 elu at -alpha) is taken
+        at the bound."""
+        low, high = (a.dtype.type(v) for v in self.output_range)
+        beyond = np.zeros(a.shape, dtype=bool)
+        if np.isfinite(low):
+            beyond |= a < low
+        if np.isfinite(high):
+            beyond |= a > high
+        if not beyond.any():
+            return self._dfa(a)
+        far = (a < low - abs(low) * _SLACK) | (a > high + abs(high) * _SLACK)
+        out = self._dfa(np.clip(a, low, high))
+        out[far.any(axis=-1) if self.vector else far] = np.nan
+        return out
 
     def vjp(self, grad: ArrayLike, *, z=None, a=None, out=None) -> np.ndarray:
         """Vector-Jacobian product ``grad * g'``: the one call backprop makes.
@@ -139,7 +159,7 @@ class Activation:
         may be ``grad`` itself).
         """
         if a is not None and self.has_output_form:
-            return self._fused(self._dfa, grad, a, out)
+            return self._fused(self._dfa_checked, grad, a, out)
         if z is None:
             need = "z (no output form)" if a is not None else "z or a"
             raise ValueError(f"{self.spec}.vjp needs {need}")
@@ -165,16 +185,21 @@ class Activation:
         return nm.finish(out.reshape(arr.shape), dtype, scalar)
 
     def _fused(self, kernel, grad, x, out=None):
-        g = np.asarray(grad)
         arr, dtype, _ = nm.as_float_array(x)
+        g = nm.as_grad(grad, arr.shape, self.spec)
         rtype = np.result_type(g.dtype, dtype)
-        shape = np.broadcast_shapes(g.shape, arr.shape)
-        if out is not None and (out.shape != shape or out.dtype != rtype):
+        if out is not None and (
+            not isinstance(out, np.ndarray)
+            or out.shape != arr.shape
+            or out.dtype != rtype
+        ):
+            got = f"{out.shape} and {out.dtype}" if isinstance(out, np.ndarray) else out
             raise ValueError(
-                f"vjp out must have shape {shape} and dtype {rtype}, "
-                f"got {out.shape} and {out.dtype}"
+                f"vjp out must be an array of shape {arr.shape} and dtype {rtype}, "
+                f"got {got}"
             )
-        if g.shape != arr.shape or arr.size <= _BLOCK or not g.flags.c_contiguous:
+        contiguous = g.flags.c_contiguous and (out is None or out.flags.c_contiguous)
+        if arr.size <= _BLOCK or not contiguous:
             return np.multiply(g, self._apply(kernel, arr), out=out, dtype=rtype)
         # cache-blocked: each block's derivative is used while it is in cache
         gf, xf = g.reshape(-1), arr.reshape(-1)
@@ -183,7 +208,7 @@ class Activation:
             for s in range(0, xf.size, _BLOCK):
                 e = s + _BLOCK
                 np.multiply(gf[s:e], kernel(self._work(xf[s:e])), out=res[s:e])
-        return res.reshape(shape) if out is None else out
+        return res.reshape(arr.shape) if out is None else out
 
     def _f(self, z):
         raise NotImplementedError

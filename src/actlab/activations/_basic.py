@@ -113,10 +113,10 @@ class Polynomial(Activation):
         coeffs = tuple(float(c) for c in self.coefficients)
         while len(coeffs) > 1 and coeffs[-1] == 0:
             coeffs = coeffs[:-1]
-        if not coeffs or not all(np.isfinite(coeffs)):
+        if not 1 <= len(coeffs) <= 64 or not all(abs(c) <= 1e300 for c in coeffs):
             raise ActlabError(
-                "polynomial coefficients must be one or more finite numbers, "
-                f"got {self.coefficients!r}"
+                "polynomial coefficients must be 1 to 64 numbers of magnitude "
+                f"<= 1e300, got {self.coefficients!r}"
             )
         object.__setattr__(self, "coefficients", coeffs)
 
@@ -233,8 +233,10 @@ def _comp_horner(coeffs: tuple[float, ...], z: np.ndarray) -> np.ndarray:
     q = np.full_like(zf, coeffs[0])
     for c in coeffs[1:]:
         q = q * w + c
+    lead = q
     with np.errstate(over="ignore"):  # the exact value exceeds the float range
-        lead = np.power(zf, n) * q
+        for _ in range(n):  # |q z^k| grows with k: it overflows only if p(z) does
+            lead = lead * zf
     out = near.copy()
     out[far] = lead
     return out

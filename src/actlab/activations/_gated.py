@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.special as sc
 
-from ..errors import ActlabError
+from ..errors import ActlabError, require_within
 from . import _numeric as nm
 from ._base import Activation, Kink
 from ._registry import register
@@ -52,8 +52,7 @@ class SiLU(Activation):
     summary = "sigmoid-weighted linear unit (swish with beta)"
 
     def __post_init__(self):
-        if not self.beta > 0:
-            raise ActlabError(f"silu beta must be > 0, got {self.beta}")
+        require_within("silu", "beta", self.beta, 1e-30, 1e30)
 
     promote_float32 = True  # float32 cannot resolve the zero of f' (see _taylor)
 

@@ -26,9 +26,21 @@ def as_float_array(x) -> tuple[np.ndarray, np.dtype, bool]:
         raise TypeError("activations take real input, got complex values")
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"activations take numeric input, got dtype {arr.dtype}")
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        raise TypeError(f"activations compute in float32 or float64, got {arr.dtype}")
     dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
     work = np.float32 if dtype == np.float16 else dtype
     return arr.astype(work, copy=False), dtype, arr.ndim == 0
+
+
+def as_grad(grad, shape, who: str) -> np.ndarray:
+    """The upstream gradient of a vjp: real, and shaped like the input."""
+    g = np.asarray(grad)
+    if g.dtype.kind not in "fiub":
+        raise TypeError(f"{who}.vjp grad must be real numbers, got dtype {g.dtype}")
+    if g.shape != shape:
+        raise ValueError(f"{who}.vjp grad has shape {g.shape}, expected {shape}")
+    return g
 
 
 def finish(out: np.ndarray, dtype: np.dtype, scalar: bool):

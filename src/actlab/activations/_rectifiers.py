@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ActlabError
+from ..errors import ActlabError, require_within
 from . import _numeric as nm
 from ._base import Activation, Kink
 from ._registry import register
@@ -85,8 +85,11 @@ class LeakyReLU(Activation):
     summary = "relu with a small slope alpha for negative inputs"
 
     def __post_init__(self):
-        if not -1.0 <= self.alpha <= 1.0:
-            raise ActlabError(f"leaky_relu alpha must lie in [-1, 1], got {self.alpha}")
+        require_within("leaky_relu", "alpha", self.alpha, -1.0, 1.0)
+        if 0 < abs(self.alpha) < 1e-30:  # rounds to 0 in float32: 0 * -inf
+            raise ActlabError(
+                f"leaky_relu alpha must be 0 or 1e-30 <= |alpha| <= 1, got {self.alpha}"
+            )
 
     @property
     def output_range(self):
@@ -182,6 +185,14 @@ class ELU(Activation):
     latex_output_form = r"\begin{cases} 1 & a > 0 \\ a + \alpha & a \le 0 \end{cases}"
     output_formula = "Piecewise((1, a > 0), (a + alpha, True))"
     summary = "exponential linear unit"
+
+    def __post_init__(self):
+        require_within("elu", "alpha", self.alpha, -1e30, 1e30)
+
+    @property
+    def promote_float32(self):
+        # a + alpha near a = -alpha needs alpha itself, not its float32 rounding
+        return float(np.float32(self.alpha)) != self.alpha
 
     @property
     def smoothness(self):
@@ -311,8 +322,7 @@ class CELU(Activation):
     summary = "ELU reparametrised to be C1 for every alpha"
 
     def __post_init__(self):
-        if not self.alpha > 0:
-            raise ActlabError(f"celu alpha must be > 0, got {self.alpha}")
+        require_within("celu", "alpha", self.alpha, 1e-30, 1e30)
 
     @property
     def promote_float32(self):
@@ -353,7 +363,8 @@ class CELU(Activation):
 
     def _dfa(self, a):
         # (a + alpha) / alpha: exact sum near a = -alpha, unlike 1 + a / alpha
-        return np.where(a > 0, 1, (a + self.alpha) / self.alpha).astype(a.dtype)
+        neg = (np.minimum(a, 0) + self.alpha) / self.alpha
+        return np.where(a > 0, 1, neg).astype(a.dtype)
 
 
 @register
@@ -380,8 +391,7 @@ class Softplus(Activation):
     summary = "the smooth rectifier"
 
     def __post_init__(self):
-        if not self.beta > 0:
-            raise ActlabError(f"softplus beta must be > 0, got {self.beta}")
+        require_within("softplus", "beta", self.beta, 1e-30, 1e30)
 
     @property
     def promote_float32(self):

@@ -38,8 +38,9 @@ def activation_class(name: str) -> type[Activation]:
     key = _ALIASES.get(key, key)
     if key not in _REGISTRY:
         known = names(aliases=True)
+        shown = name if len(name) <= 60 else name[:60] + "..."
         raise ActlabError(
-            f"unknown activation {name!r}{did_you_mean(key, known)} "
+            f"unknown activation {shown!r}{did_you_mean(key[:60], known)} "
             f"(known: {choices_text(known)})"
         )
     return _REGISTRY[key]
@@ -66,6 +67,8 @@ def get(spec: str | Activation, **params) -> Activation:
     'leaky_relu:alpha=0.2'
     """
     if isinstance(spec, Activation):
+        if not type(spec).name:
+            raise ActlabError("the Activation base class is not an activation")
         return _build(type(spec), {**spec.params, **params}) if params else spec
     if not isinstance(spec, str):
         raise ActlabError(f"an activation is a name or spec string, got {spec!r}")
@@ -127,8 +130,16 @@ def _convert(act: str, key: str, value, default):
     if isinstance(default, tuple):
         items = value
         if isinstance(value, str):
+            if value.count("[") != value.count("]"):
+                raise ActlabError(
+                    f"{act} parameter {key}: unbalanced brackets in {value!r}"
+                )
             text = value.strip("[]() ").replace(";", ",")
             items = text.split(",") if text else []
+        if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
+            raise ActlabError(
+                f"{act} parameter {key} must be a list of numbers, got {value!r}"
+            )
         return tuple(_number(act, key, v) for v in items)
     if isinstance(default, str):
         return str(value)
@@ -138,7 +149,7 @@ def _convert(act: str, key: str, value, default):
 def _number(act: str, key: str, value) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ActlabError(
             f"{act} parameter {key} must be a number, got {value!r}"
         ) from None

@@ -67,7 +67,7 @@ class _VectorActivation(Activation):
         if scalar:
             arr = arr.reshape(1)
         out = kernel(arr)
-        if scalar and kernel not in (self._df, self._dfa, self._d2f):
+        if scalar and kernel not in (self._df, self._dfa, self._dfa_checked, self._d2f):
             out = out.reshape(())
         return nm.finish(out, dtype, False if out.ndim else scalar)
 
