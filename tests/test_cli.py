@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 import actlab
@@ -19,12 +18,6 @@ JSON_KEYS = {
     "output_form",
     "kinks",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fp_errors_raise():
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        yield
 
 
 def run(capsys, *argv):

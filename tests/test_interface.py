@@ -223,10 +223,10 @@ def test_vjp_out_buffer(spec, n):
 @pytest.mark.parametrize("spec", ["logistic", "gelu", "softplus:beta=2"])
 def test_blocked_evaluation_equals_unblocked(spec):
     act = actlab.get(spec)
-    z = np.random.default_rng(4).normal(size=50_000) * 5
+    z = np.random.default_rng(4).normal(size=150_000) * 5
     whole = act(z)
     pieces = np.concatenate([act(z[i : i + 1000]) for i in range(0, z.size, 1000)])
     np.testing.assert_array_equal(whole, pieces)
     np.testing.assert_array_equal(
-        act.derivative(z.reshape(100, 500)).ravel(), act.derivative(z)
+        act.derivative(z.reshape(300, 500)).ravel(), act.derivative(z)
     )

@@ -3,7 +3,6 @@
 import dataclasses
 from dataclasses import dataclass
 
-import numpy as np
 import pytest
 
 import actlab
@@ -24,12 +23,6 @@ NON_DEFAULT_SPECS = [
     "softplus:beta=2.0",
     "polynomial:coefficients=[1,0,-2]",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fp_errors_raise():
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        yield
 
 
 def _message(excinfo) -> str:

@@ -16,7 +16,7 @@ ArrayLike = Any
 #: Relative slack for outputs rounded past a bound of the output range.
 _SLACK = 2.0**-22
 #: Elements per block for large inputs: a kernel's temporaries stay in cache.
-_BLOCK = 1 << 14
+_BLOCK = 1 << 16
 
 
 class OutputFormUnavailable(ActlabError):
