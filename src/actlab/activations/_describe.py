@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ._base import Activation
-from ._registry import activation_class, get, names
+from ._registry import activation_class, names
 
 
 def _num(x: float) -> str:
@@ -82,4 +82,4 @@ def sample_values(act: Activation, points=(-3.0, -1.0, 0.0, 1.0, 3.0)) -> list[d
     ]
 
 
-__all__ = ["catalog", "describe", "get", "sample_values"]
+__all__ = ["catalog", "describe", "sample_values"]

@@ -52,10 +52,6 @@ def finish(out: np.ndarray, dtype: np.dtype, scalar: bool):
     return out[()] if scalar else out
 
 
-def tiny(dtype) -> float:
-    return float(np.finfo(dtype).tiny)
-
-
 def propagate_nan(out: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Copy the NaNs of ``z`` into ``out`` (for kernels built from comparisons)."""
     nan = np.isnan(z)

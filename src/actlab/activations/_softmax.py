@@ -48,7 +48,7 @@ def _exp_shifted(z):
     return d, e, ex, top, rest, far
 
 
-def _nan_rows(out, z, extra_dims=0):
+def _nan_rows(out, z):
     bad = np.isnan(z).any(axis=-1)
     if bad.any():
         out = np.array(out, copy=True)
