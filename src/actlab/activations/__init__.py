@@ -1,6 +1,14 @@
 """The activation catalog: one registry, one interface (see ``Activation``)."""
 
-from . import _basic, _gated, _rectifiers, _sigmoids, _softmax  # noqa: F401 (register)
+from . import (  # noqa: F401 (each module registers its activations)
+    _basic,
+    _exponentials,
+    _gated,
+    _gelu,
+    _rectifiers,
+    _sigmoids,
+    _softmax,
+)
 from ._base import Activation, Kink, OutputFormUnavailable
 from ._registry import activation_class, get, names, register
 
