@@ -145,3 +145,17 @@ def test_json_output_is_strict(capsys):
         raise AssertionError(f"non-standard JSON token {token}")
 
     json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("spec", ["softmax", "log_softmax"])
+def test_vector_edge_cases(spec):
+    act = actlab.get(spec)
+    assert act(np.empty((3, 0))).shape == (3, 0)
+    assert act.derivative(np.empty((3, 0))).shape == (3, 0, 0)
+    assert act.vjp(1.0, z=0.5) == 0.0  # a 1-vector: softmax is constant
+    with pytest.raises(ValueError, match="grad has shape"):
+        act.vjp(np.ones(2), z=np.ones(3))
+    with pytest.raises(ValueError, match="out must be an array"):
+        act.vjp(np.ones(3), z=np.ones(3), out=np.empty(3, int))
+    assert np.isnan(act.vjp(np.ones(2), a=[np.nan, -1.0])).all()
+    assert np.isnan(act.vjp(np.ones(2), a=[2.0, -1.0])).all()  # not an output

@@ -66,27 +66,39 @@ class _VectorActivation(Activation):
         arr, dtype, scalar = nm.as_float_array(x)
         if scalar:
             arr = arr.reshape(1)
+        if arr.shape[-1] == 0:  # no entries: nothing to normalise
+            extra = {self._f: 0, self._df: 1, self._dfa: 1, self._dfa_checked: 1}
+            shape = arr.shape + (0,) * extra.get(kernel, 2)
+            return np.zeros(shape, dtype=dtype)
         out = kernel(arr)
         if scalar and kernel not in (self._df, self._dfa, self._dfa_checked, self._d2f):
             out = out.reshape(())
         return nm.finish(out, dtype, False if out.ndim else scalar)
 
     def vjp(self, grad, *, z=None, a=None, out=None):
-        buffer = out
-        g = np.asarray(grad)
-        if a is not None:
-            arr, dtype, _ = nm.as_float_array(a)
-            out = self._vjp_output(g.astype(arr.dtype, copy=False), arr)
-        elif z is not None:
-            arr, dtype, _ = nm.as_float_array(z)
-            out = self._vjp_output(g.astype(arr.dtype, copy=False), self._f(arr))
-        else:
+        if a is None and z is None:
             raise ValueError(f"{self.spec}.vjp needs z or a")
-        result = out.astype(np.result_type(g.dtype, dtype), copy=False)
-        if buffer is not None:
-            buffer[...] = result
-            return buffer
-        return result
+        arr, dtype, _ = nm.as_float_array(a if a is not None else z)
+        arr = arr.reshape(arr.shape or (1,))
+        g = nm.as_grad(np.reshape(grad, np.shape(grad) or (1,)), arr.shape, self.spec)
+        rtype = np.result_type(g.dtype, dtype)
+        if out is not None and (
+            not isinstance(out, np.ndarray)
+            or out.shape != arr.shape
+            or out.dtype != rtype
+        ):
+            raise ValueError(
+                f"vjp out must be an array of shape {arr.shape} and dtype {rtype}"
+            )
+        a_arr = arr if a is not None else self.forward(arr)
+        result = self._vjp_output(g.astype(arr.dtype, copy=False), a_arr).astype(rtype)
+        low, high = self.output_range
+        bad = np.isnan(a_arr) | (a_arr < low) | (a_arr > high + abs(high) * 2.0**-22)
+        result[bad.any(axis=-1)] = np.nan  # not an output of g (or a NaN row)
+        if out is None:
+            return result.reshape(np.shape(a if a is not None else z) or ())[()]
+        out[...] = result
+        return out
 
 
 @register
