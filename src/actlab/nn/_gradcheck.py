@@ -1,0 +1,38 @@
+"""Finite-difference check of every weight and bias gradient of a network."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def check_gradients(net, X, T, *, eps: float = 1e-6) -> float:
+    """The largest relative error between ``net.backward`` and central
+    differences of the loss, over every weight and bias of every layer.
+
+    Parameters
+    ----------
+    net : Network (float64)
+    X : array of shape (n_samples, n_inputs)
+    T : array of shape (n_samples, n_outputs)
+    eps : float, default 1e-6
+
+    Returns
+    -------
+    float
+        ``max |analytic - numeric| / max(|analytic|, |numeric|, 1e-8)``.
+    """
+    _, grads = net.loss_and_grads(X, T)
+    worst = 0.0
+    for layer, (dw, db) in zip(net.layers, grads, strict=True):
+        for param, analytic in ((layer.weights, dw), (layer.bias, db)):
+            for idx in np.ndindex(param.shape):
+                keep = param[idx]
+                param[idx] = keep + eps
+                up = net.loss_and_grads(X, T)[0]
+                param[idx] = keep - eps
+                down = net.loss_and_grads(X, T)[0]
+                param[idx] = keep
+                numeric = (up - down) / (2 * eps)
+                scale = max(abs(analytic[idx]), abs(numeric), 1e-8)
+                worst = max(worst, abs(analytic[idx] - numeric) / scale)
+    return worst

@@ -1,0 +1,161 @@
+"""A feed-forward network trained by backpropagation, in the seed's four steps.
+
+(I) forward, keeping per layer only what the backward needs: the output ``a``
+when the activation has an output-form derivative (the seed's trick), the
+pre-activation ``z`` otherwise; (II) the output error signal and its
+propagation through the weights and each activation's ``vjp``; (III) the
+gradients ``dE/dW = a_prev^T delta`` and ``dE/db = sum delta``; (IV) a step
+against the gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..activations import Activation, get
+from ..errors import ActlabError
+from ._init import init_weights
+from ._losses import Loss, get_loss
+
+
+@dataclass
+class Dense:
+    """One layer: ``a = g(a_prev @ weights + bias)``."""
+
+    weights: np.ndarray  # (n_in, n_out)
+    bias: np.ndarray  # (n_out,)
+    activation: Activation
+
+
+@dataclass
+class Cache:
+    """What the forward pass keeps for the backward pass, per layer."""
+
+    inputs: list = field(default_factory=list)  # a_prev of each layer
+    kept: list = field(default_factory=list)  # ("a", a) or ("z", z)
+    logits: np.ndarray | None = None  # the output layer's z, for a stable loss
+    output: np.ndarray | None = None
+
+
+class Network:
+    """Dense layers with a per-layer activation and a loss.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``(n_inputs, hidden..., n_outputs)``.
+    activations : sequence of str or Activation
+        One per layer (``len(sizes) - 1``), the last being the output's.
+    loss : str or Loss, default "squared_error"
+    init : str, default "uniform"
+        "uniform" (the seed's [-0.5, 0.5]), "glorot", "he", "lecun" or "auto"
+        (a gain from the activation itself; see ``init_weights``).
+    random_state : int or numpy Generator, optional
+    dtype : float32 or float64, default float64
+
+    Examples
+    --------
+    >>> net = Network([2, 4, 1], ["logistic", "logistic"], random_state=0)
+    >>> out, cache = net.forward(np.zeros((3, 2)))
+    >>> out.shape
+    (3, 1)
+    """
+
+    def __init__(
+        self,
+        sizes,
+        activations,
+        *,
+        loss="squared_error",
+        init="uniform",
+        random_state=None,
+        dtype=np.float64,
+    ):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ActlabError(
+                f"sizes must be two or more positive integers, got {sizes}"
+            )
+        acts = [get(a) for a in activations]
+        if len(acts) != len(sizes) - 1:
+            layers = len(sizes) - 1
+            raise ActlabError(
+                f"{layers} layers need {layers} activations, got {len(acts)}"
+            )
+        self.dtype = np.dtype(dtype)
+        self.loss: Loss = get_loss(loss)
+        rng = np.random.default_rng(random_state)
+        self.layers = [
+            Dense(
+                init_weights(init, n_in, n_out, act, rng).astype(self.dtype),
+                np.zeros(n_out, dtype=self.dtype)
+                if init != "uniform"
+                else rng.uniform(-0.5, 0.5, n_out).astype(self.dtype),
+                act,
+            )
+            for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
+        ]
+
+    @property
+    def fused(self) -> bool:
+        """Whether the output activation and the loss are a canonical pair."""
+        return self.layers[-1].activation.spec == self.loss.canonical
+
+    # (I) forward ----------------------------------------------------------
+    def forward(self, X):
+        """``(output, cache)`` for inputs ``X`` of shape (n_samples, n_inputs)."""
+        a = np.asarray(X, dtype=self.dtype)
+        cache = Cache()
+        for layer in self.layers:
+            cache.inputs.append(a)
+            z = a @ layer.weights + layer.bias
+            a = layer.activation.forward(z)
+            keep_a = layer.activation.has_output_form
+            cache.kept.append(("a", a) if keep_a else ("z", z))
+            cache.logits = z
+        cache.output = a
+        return a, cache
+
+    def predict(self, X) -> np.ndarray:
+        return self.forward(X)[0]
+
+    def loss_value(self, cache: Cache, T) -> float:
+        z = cache.logits if self.loss.canonical else None
+        return self.loss.value(z, cache.output, np.asarray(T, dtype=self.dtype))
+
+    # (II) + (III) backward ---------------------------------------------------
+    def backward(self, cache: Cache, T):
+        """Gradients ``[(dE/dW, dE/db), ...]`` of the mean loss, per layer."""
+        T = np.asarray(T, dtype=self.dtype)
+        n = len(T)
+        out = self.layers[-1].activation
+        if self.fused:
+            delta = self.loss.fused_delta(cache.output, T)
+        else:
+            delta = _vjp(out, self.loss.grad_output(cache.output, T), cache.kept[-1])
+        grads = []
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            a_prev = cache.inputs[i]
+            grads.append((a_prev.T @ delta / n, delta.sum(axis=0) / n))
+            if i:
+                upstream = delta @ layer.weights.T
+                delta = _vjp(self.layers[i - 1].activation, upstream, cache.kept[i - 1])
+        return grads[::-1]
+
+    def loss_and_grads(self, X, T):
+        _, cache = self.forward(X)
+        return self.loss_value(cache, T), self.backward(cache, T)
+
+    # (IV) step -----------------------------------------------------------
+    def _inplace_sgd_step(self, grads, learning_rate: float) -> None:
+        for layer, (dw, db) in zip(self.layers, grads, strict=True):
+            layer.weights -= learning_rate * dw
+            layer.bias -= learning_rate * db
+
+
+def _vjp(act: Activation, grad, kept):
+    kind, value = kept
+    return act.vjp(grad, a=value) if kind == "a" else act.vjp(grad, z=value)

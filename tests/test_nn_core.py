@@ -1,0 +1,108 @@
+"""The backprop core: every activation and loss, checked by finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import actlab
+from actlab import ActlabError
+from actlab.nn import Network, activation_gain, check_gradients, get_loss
+from tables import ALL
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(6, 3))
+
+
+@pytest.mark.parametrize("hidden", ALL)
+def test_gradients_for_every_activation(hidden):
+    T = RNG.normal(size=(6, 2))
+    net = Network([3, 4, 2], [hidden, "identity"], random_state=1)
+    assert check_gradients(net, X, T) < 1e-5
+
+
+@pytest.mark.parametrize(
+    "output, loss, target",
+    [
+        ("identity", "squared_error", "real"),
+        ("logistic", "squared_error", "binary"),  # the seed's pairing: general path
+        ("tanh", "squared_error", "signs"),
+        ("logistic", "binary_cross_entropy", "binary"),  # fused
+        ("softmax", "cross_entropy", "onehot"),  # fused
+        ("softplus", "squared_error", "real"),
+    ],
+)
+def test_gradients_for_every_loss(output, loss, target):
+    n_out = 3
+    T = {
+        "real": RNG.normal(size=(6, n_out)),
+        "binary": RNG.integers(0, 2, size=(6, n_out)).astype(float),
+        "signs": np.sign(RNG.normal(size=(6, n_out))),
+        "onehot": np.eye(n_out)[RNG.integers(0, n_out, 6)],
+    }[target]
+    net = Network([3, 5, n_out], ["tanh", output], loss=loss, random_state=2)
+    assert net.fused == (actlab.get(output).spec == get_loss(loss).canonical)
+    assert check_gradients(net, X, T) < 1e-6
+
+
+def test_forward_keeps_a_when_the_output_form_exists_else_z():
+    net = Network([3, 4, 4, 1], ["tanh", "gelu", "logistic"], random_state=0)
+    _, cache = net.forward(X)
+    assert [kind for kind, _ in cache.kept] == ["a", "z", "a"]
+
+
+def test_backward_calls_only_vjp(monkeypatch):
+    net = Network([3, 4, 1], ["tanh", "identity"], random_state=0)
+    _, cache = net.forward(X)
+    tanh = type(actlab.get("tanh"))
+    monkeypatch.setattr(tanh, "derivative", lambda self, z: 1 / 0)
+    monkeypatch.setattr(tanh, "_df", lambda self, z: 1 / 0)  # output form used
+    net.backward(cache, np.zeros((6, 1)))
+
+
+def test_cross_entropy_is_stable_at_saturation():
+    bce = get_loss("binary_cross_entropy")
+    z = np.array([[40.0]])
+    assert bce.value(z, actlab.get("logistic")(z), np.array([[0.0]])) == pytest.approx(
+        40.0
+    )
+    ce = get_loss("cross_entropy")
+    z = np.array([[1000.0, 0.0]])
+    assert ce.value(z, None, np.array([[0.0, 1.0]])) == pytest.approx(1000.0)
+
+
+def test_auto_gain_is_derived_from_the_activation():
+    assert activation_gain(actlab.get("relu")) == pytest.approx(np.sqrt(2))
+    assert activation_gain(actlab.get("identity")) == pytest.approx(1.0)
+    assert activation_gain(actlab.get("selu")) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_sgd_learns_xor_with_four_logistic_units():
+    """The seed's XOR network: 4 logistic hidden units, logistic output, the
+    seed's uniform init and squared error, full-batch steps."""
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    rng = np.random.default_rng(3)
+    Xx = np.repeat(corners, 50, axis=0) + rng.normal(0, 0.15, (200, 2))
+    Tx = np.repeat([[0.0], [1.0], [1.0], [0.0]], 50, axis=0)
+    net = Network([2, 4, 1], ["logistic", "logistic"], random_state=4)
+    first = net.loss_and_grads(Xx, Tx)[0]
+    for _ in range(3000):
+        _, grads = net.loss_and_grads(Xx, Tx)
+        net._inplace_sgd_step(grads, 3.0)
+    accuracy = np.mean((net.predict(Xx) > 0.5) == (Tx > 0.5))
+    assert net.loss_and_grads(Xx, Tx)[0] < first and accuracy >= 0.95
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"sizes": [3], "activations": []}, "sizes"),
+        ({"sizes": [3, 2], "activations": ["relu", "relu"]}, "activations"),
+        ({"sizes": [3, 2], "activations": ["reluu"]}, "did you mean relu"),
+        ({"sizes": [3, 2], "activations": ["relu"], "loss": "mse"}, "unknown loss"),
+        ({"sizes": [3, 2], "activations": ["relu"], "init": "glorott"}, "glorot"),
+    ],
+)
+def test_bad_network_arguments(kwargs, fragment):
+    with pytest.raises(ActlabError, match=fragment):
+        Network(**kwargs)
