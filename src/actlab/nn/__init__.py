@@ -1,6 +1,6 @@
 """Backpropagation networks built on the activations' ``vjp`` (work in progress:
-the network core, three losses, initialisation and the gradient check; the
-optimisers and the scikit-learn estimators come next)."""
+the network core, three losses, initialisation, the gradient check, SGD, Adam,
+L-BFGS and schedules; the scikit-learn estimators come next)."""
 
 from ._gradcheck import check_gradients
 from ._init import INITS, activation_gain, init_weights
@@ -13,8 +13,19 @@ from ._losses import (
     get_loss,
 )
 from ._network import Cache, Dense, Network
+from ._optimizers import SCHEDULES, SGD, Adam, ReduceOnPlateau, Schedule
+from ._train import History, TrainingDiverged, fit, fit_lbfgs
 
 __all__ = [
+    "SCHEDULES",
+    "SGD",
+    "Adam",
+    "History",
+    "ReduceOnPlateau",
+    "Schedule",
+    "TrainingDiverged",
+    "fit",
+    "fit_lbfgs",
     "INITS",
     "LOSSES",
     "BinaryCrossEntropy",

@@ -1,0 +1,130 @@
+"""The training loop: mini-batch passes with an optimiser and a schedule, or
+L-BFGS on the flattened parameters (scipy.optimize); divergence is caught."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+
+from ..errors import ActlabError
+from ._network import Network
+from ._optimizers import SGD, Adam, ReduceOnPlateau, Schedule
+
+
+class TrainingDiverged(ActlabError):
+    """The loss became non-finite; the network holds the best weights so far."""
+
+
+@dataclass
+class History:
+    loss_curve: list = field(default_factory=list)
+    best_loss: float = math.inf
+    n_iter: int = 0
+
+
+def _params(net: Network) -> list:
+    return [p for layer in net.layers for p in (layer.weights, layer.bias)]
+
+
+def _snapshot(net: Network) -> list:
+    return [p.copy() for p in _params(net)]
+
+
+def _restore(net: Network, saved) -> None:
+    for p, s in zip(_params(net), saved, strict=True):
+        p[...] = s
+
+
+def fit(
+    net: Network,
+    X,
+    T,
+    *,
+    optimizer=None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    schedule: Schedule | None = None,
+    plateau: ReduceOnPlateau | None = None,
+    shuffle: bool = True,
+    random_state=None,
+    callback=None,
+) -> History:
+    """Train ``net`` in place by mini-batch gradient steps.
+
+    ``batch_size=1`` is the seed's online training, ``None`` the full batch.
+    ``callback(epoch, loss)`` is called after each pass; returning True stops.
+    A non-finite loss stops training with ``TrainingDiverged`` naming the
+    epoch; the best weights seen are restored first.
+    """
+    X, T = np.asarray(X, net.dtype), np.asarray(T, net.dtype)
+    optimizer = optimizer or SGD()
+    schedule = schedule or Schedule()
+    rng = np.random.default_rng(random_state)
+    n = len(X)
+    size = n if batch_size is None else max(1, min(int(batch_size), n))
+    base, rate = optimizer.learning_rate, optimizer.learning_rate
+    history, best = History(), _snapshot(net)
+    for epoch in range(epochs):
+        optimizer.learning_rate = schedule.rate(rate, epoch)
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        # a diverging run overflows: that is detected below, not warned about
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, n, size):
+                idx = order[start : start + size]
+                _, grads = net.loss_and_grads(X[idx], T[idx])
+                optimizer.step(_params(net), [g for pair in grads for g in pair])
+            loss = net.loss_value(net.forward(X)[1], T)
+        history.n_iter = epoch + 1
+        if not math.isfinite(loss):
+            _restore(net, best)
+            optimizer.learning_rate = base
+            raise TrainingDiverged(
+                f"training diverged at epoch {epoch + 1} (loss {loss}); the best "
+                f"weights (loss {history.best_loss:.4g}) are kept; try a learning "
+                f"rate below {base:g}"
+            )
+        history.loss_curve.append(loss)
+        if loss < history.best_loss:
+            history.best_loss, best = loss, _snapshot(net)
+        if plateau is not None:
+            rate = plateau.update(rate, loss)
+        if callback is not None and callback(epoch, loss):
+            break
+    optimizer.learning_rate = base
+    return history
+
+
+def fit_lbfgs(net: Network, X, T, *, max_iter: int = 200) -> History:
+    """Train ``net`` in place with scipy's L-BFGS-B on all its parameters."""
+    X, T = np.asarray(X, np.float64), np.asarray(T, np.float64)
+    params = _params(net)
+    shapes = [p.shape for p in params]
+    history = History()
+
+    def unpack(theta):
+        start = 0
+        for p, shape in zip(params, shapes, strict=True):
+            size = int(np.prod(shape))
+            p[...] = theta[start : start + size].reshape(shape)
+            start += size
+
+    def objective(theta):
+        unpack(theta)
+        loss, grads = net.loss_and_grads(X, T)
+        history.loss_curve.append(loss)
+        flat = np.concatenate([g.ravel() for pair in grads for g in pair])
+        return loss, flat
+
+    theta0 = np.concatenate([p.ravel() for p in params]).astype(np.float64)
+    result = scipy.optimize.minimize(
+        objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter}
+    )
+    unpack(result.x)
+    history.best_loss, history.n_iter = float(result.fun), int(result.nit)
+    return history
+
+
+__all__ = ["SGD", "Adam", "History", "TrainingDiverged", "fit", "fit_lbfgs"]
