@@ -106,3 +106,22 @@ def test_sgd_learns_xor_with_four_logistic_units():
 def test_bad_network_arguments(kwargs, fragment):
     with pytest.raises(ActlabError, match=fragment):
         Network(**kwargs)
+
+
+def test_gradients_with_sample_weights_and_l2():
+    T = RNG.normal(size=(6, 2))
+    w = RNG.uniform(0.1, 3, 6)
+    net = Network([3, 4, 2], ["mish", "identity"], random_state=5)
+    assert check_gradients(net, X, T, weights=w, l2=0.3) < 1e-6
+    # an integer weight is the same as repeating the sample
+    net2 = Network([3, 4, 2], ["mish", "identity"], random_state=5)
+    rep = np.array([2, 1, 1, 1, 1, 1])
+    a = net.loss_and_grads(X, T, weights=rep)[0]
+    b = net2.loss_and_grads(np.repeat(X, rep, axis=0), np.repeat(T, rep, axis=0))[0]
+    assert a == pytest.approx(b)
+
+
+def test_bad_sample_weights():
+    net = Network([3, 2], ["identity"], random_state=0)
+    with pytest.raises(ActlabError, match="sample weights"):
+        net.loss_and_grads(X, np.zeros((6, 2)), weights=-np.ones(6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def check_gradients(net, X, T, *, eps: float = 1e-6) -> float:
+def check_gradients(net, X, T, *, weights=None, l2: float = 0.0, eps=1e-6) -> float:
     """The largest relative error between ``net.backward`` and central
     differences of the loss, over every weight and bias of every layer.
 
@@ -14,6 +14,10 @@ def check_gradients(net, X, T, *, eps: float = 1e-6) -> float:
     net : Network (float64)
     X : array of shape (n_samples, n_inputs)
     T : array of shape (n_samples, n_outputs)
+    weights : array of shape (n_samples,), optional
+        Sample weights.
+    l2 : float, default 0
+        The L2 penalty on the weights.
     eps : float, default 1e-6
 
     Returns
@@ -21,16 +25,16 @@ def check_gradients(net, X, T, *, eps: float = 1e-6) -> float:
     float
         ``max |analytic - numeric| / max(|analytic|, |numeric|, 1e-8)``.
     """
-    _, grads = net.loss_and_grads(X, T)
+    _, grads = net.loss_and_grads(X, T, weights, l2)
     worst = 0.0
     for layer, (dw, db) in zip(net.layers, grads, strict=True):
         for param, analytic in ((layer.weights, dw), (layer.bias, db)):
             for idx in np.ndindex(param.shape):
                 keep = param[idx]
                 param[idx] = keep + eps
-                up = net.loss_and_grads(X, T)[0]
+                up = net.loss_and_grads(X, T, weights, l2)[0]
                 param[idx] = keep - eps
-                down = net.loss_and_grads(X, T)[0]
+                down = net.loss_and_grads(X, T, weights, l2)[0]
                 param[idx] = keep
                 numeric = (up - down) / (2 * eps)
                 scale = max(abs(analytic[idx]), abs(numeric), 1e-8)

@@ -25,8 +25,13 @@ class Loss:
     #: The output activation whose pairing with this loss gives dE/dz = a - t.
     canonical: ClassVar[str | None] = None
 
-    def value(self, z, a, t) -> float:
-        """Mean over samples of the summed per-output loss."""
+    def value(self, z, a, t, weights=None) -> float:
+        """Weighted mean over samples (weights summing to 1; uniform by
+        default) of the summed per-output loss."""
+        per = self.per_sample(z, a, t)
+        return float(np.mean(per) if weights is None else np.dot(per, weights))
+
+    def per_sample(self, z, a, t) -> np.ndarray:
         raise NotImplementedError
 
     def grad_output(self, a, t) -> np.ndarray:
@@ -45,8 +50,8 @@ class SquaredError(Loss):
     name = "squared_error"
     canonical = "identity"
 
-    def value(self, z, a, t):
-        return float(0.5 * np.sum((a - t) ** 2) / len(a))
+    def per_sample(self, z, a, t):
+        return 0.5 * np.sum((a - t) ** 2, axis=-1)
 
     def grad_output(self, a, t):
         return a - t
@@ -60,13 +65,13 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     canonical = "logistic"
 
-    def value(self, z, a, t):
+    def per_sample(self, z, a, t):
         if z is None:
             a = np.clip(a, 0.0, 1.0)
             with np.errstate(divide="ignore"):
                 z = sc.logit(a)  # only for non-logistic outputs in (0, 1)
             z = np.clip(z, -800, 800)
-        return float(np.sum(np.logaddexp(0, z) - t * z) / len(z))
+        return np.sum(np.logaddexp(0, z) - t * z, axis=-1)
 
     def grad_output(self, a, t):
         tiny = np.finfo(a.dtype).tiny
@@ -80,11 +85,11 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
     canonical = "softmax"
 
-    def value(self, z, a, t):
+    def per_sample(self, z, a, t):
         if z is None:
             logp = np.log(np.maximum(a, np.finfo(a.dtype).tiny))
-            return float(-np.sum(t * logp) / len(a))
-        return float(np.sum(sc.logsumexp(z, axis=-1) - np.sum(t * z, axis=-1)) / len(z))
+            return -np.sum(t * logp, axis=-1)
+        return sc.logsumexp(z, axis=-1) - np.sum(t * z, axis=-1)
 
     def grad_output(self, a, t):
         return -t / np.maximum(a, np.finfo(a.dtype).tiny)

@@ -121,39 +121,60 @@ class Network:
     def predict(self, X) -> np.ndarray:
         return self.forward(X)[0]
 
-    def loss_value(self, cache: Cache, T) -> float:
+    def loss_value(self, cache: Cache, T, weights=None, l2: float = 0.0) -> float:
+        """The (weighted) mean loss, plus ``l2/2 * sum W^2`` when ``l2 > 0``."""
         z = cache.logits if self.loss.canonical else None
-        return self.loss.value(z, cache.output, np.asarray(T, dtype=self.dtype))
+        T = np.asarray(T, dtype=self.dtype)
+        value = self.loss.value(z, cache.output, T, _normalised(weights, len(T)))
+        if l2:
+            value += 0.5 * l2 * sum(float(np.sum(ly.weights**2)) for ly in self.layers)
+        return value
 
     # (II) + (III) backward ---------------------------------------------------
-    def backward(self, cache: Cache, T):
-        """Gradients ``[(dE/dW, dE/db), ...]`` of the mean loss, per layer."""
+    def backward(self, cache: Cache, T, weights=None, l2: float = 0.0):
+        """Gradients ``[(dE/dW, dE/db), ...]`` of ``loss_value``, per layer."""
         T = np.asarray(T, dtype=self.dtype)
-        n = len(T)
+        w = _normalised(weights, len(T))
         out = self.layers[-1].activation
         if self.fused:
             delta = self.loss.fused_delta(cache.output, T)
         else:
             delta = _vjp(out, self.loss.grad_output(cache.output, T), cache.kept[-1])
+        delta = delta / len(T) if w is None else delta * w[:, None].astype(self.dtype)
         grads = []
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             a_prev = cache.inputs[i]
-            grads.append((a_prev.T @ delta / n, delta.sum(axis=0) / n))
+            dw = a_prev.T @ delta
+            grads.append((dw + l2 * layer.weights if l2 else dw, delta.sum(axis=0)))
             if i:
                 upstream = delta @ layer.weights.T
                 delta = _vjp(self.layers[i - 1].activation, upstream, cache.kept[i - 1])
         return grads[::-1]
 
-    def loss_and_grads(self, X, T):
+    def loss_and_grads(self, X, T, weights=None, l2: float = 0.0):
         _, cache = self.forward(X)
-        return self.loss_value(cache, T), self.backward(cache, T)
+        return self.loss_value(cache, T, weights, l2), self.backward(
+            cache, T, weights, l2
+        )
 
     # (IV) step -----------------------------------------------------------
     def _inplace_sgd_step(self, grads, learning_rate: float) -> None:
         for layer, (dw, db) in zip(self.layers, grads, strict=True):
             layer.weights -= learning_rate * dw
             layer.bias -= learning_rate * db
+
+
+def _normalised(weights, n):
+    """Sample weights scaled to sum to 1 (None: uniform)."""
+    if weights is None:
+        return None
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
+        raise ActlabError(
+            f"sample weights must be {n} finite non-negative numbers, not all zero"
+        )
+    return w / w.sum()
 
 
 def _vjp(act: Activation, grad, kept):

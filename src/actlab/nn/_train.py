@@ -51,6 +51,8 @@ def fit(
     shuffle: bool = True,
     random_state=None,
     callback=None,
+    weights=None,
+    l2: float = 0.0,
 ) -> History:
     """Train ``net`` in place by mini-batch gradient steps.
 
@@ -60,6 +62,7 @@ def fit(
     epoch; the best weights seen are restored first.
     """
     X, T = np.asarray(X, net.dtype), np.asarray(T, net.dtype)
+    weights = None if weights is None else np.asarray(weights, np.float64)
     optimizer = optimizer or SGD()
     schedule = schedule or Schedule()
     rng = np.random.default_rng(random_state)
@@ -74,9 +77,10 @@ def fit(
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, size):
                 idx = order[start : start + size]
-                _, grads = net.loss_and_grads(X[idx], T[idx])
+                w = None if weights is None else weights[idx]
+                _, grads = net.loss_and_grads(X[idx], T[idx], w, l2)
                 optimizer.step(_params(net), [g for pair in grads for g in pair])
-            loss = net.loss_value(net.forward(X)[1], T)
+            loss = net.loss_value(net.forward(X)[1], T, weights, l2)
         history.n_iter = epoch + 1
         if not math.isfinite(loss):
             _restore(net, best)
@@ -97,7 +101,9 @@ def fit(
     return history
 
 
-def fit_lbfgs(net: Network, X, T, *, max_iter: int = 200) -> History:
+def fit_lbfgs(
+    net: Network, X, T, *, max_iter: int = 200, weights=None, l2: float = 0.0
+) -> History:
     """Train ``net`` in place with scipy's L-BFGS-B on all its parameters."""
     X, T = np.asarray(X, np.float64), np.asarray(T, np.float64)
     params = _params(net)
@@ -113,7 +119,8 @@ def fit_lbfgs(net: Network, X, T, *, max_iter: int = 200) -> History:
 
     def objective(theta):
         unpack(theta)
-        loss, grads = net.loss_and_grads(X, T)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, grads = net.loss_and_grads(X, T, weights, l2)
         history.loss_curve.append(loss)
         flat = np.concatenate([g.ravel() for pair in grads for g in pair])
         return loss, flat
