@@ -80,9 +80,15 @@ def test_seed_xor_online_with_annealing(seed):
     Xtest, Ttest = _xor(seed + 100)
     net = Network([2, 4, 1], ["logistic", "logistic"], random_state=seed)
     history = fit(
-        net, X, T, optimizer=SGD(2.5), epochs=100, batch_size=1,
-        schedule=Schedule("exponential", 0.95), random_state=seed,
-    )  # fmt: skip
+        net,
+        X,
+        T,
+        optimizer=SGD(2.5),
+        epochs=100,
+        batch_size=1,
+        schedule=Schedule("exponential", 0.95),
+        random_state=seed,
+    )
     assert (
         len(history.loss_curve) == 100
         and history.loss_curve[-1] < history.loss_curve[0]

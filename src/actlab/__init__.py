@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .activations import Activation, Kink, OutputFormUnavailable, get, names
 from .errors import ActlabError
+from .nn._estimators import MLPClassifier, MLPRegressor
 
 try:
     __version__ = version("actlab")
@@ -21,6 +22,8 @@ __all__ = [
     "Activation",
     "ActlabError",
     "Kink",
+    "MLPClassifier",
+    "MLPRegressor",
     "OutputFormUnavailable",
     "__version__",
     "get",
