@@ -7,16 +7,11 @@ input and from the cached output, verified to the ulp.
 0.25
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .activations import Activation, Kink, OutputFormUnavailable, get, names
 from .errors import ActlabError
 from .nn._estimators import MLPClassifier, MLPRegressor
-
-try:
-    __version__ = version("actlab")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+unknown"
+from .nn._persist import load
 
 __all__ = [
     "Activation",
@@ -27,5 +22,6 @@ __all__ = [
     "OutputFormUnavailable",
     "__version__",
     "get",
+    "load",
     "names",
 ]

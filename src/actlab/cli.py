@@ -14,7 +14,8 @@ import sys
 
 import numpy as np
 
-from . import __version__, activations
+from . import activations
+from ._version import __version__
 from .activations._describe import catalog, describe, sample_values
 from .errors import ActlabError
 

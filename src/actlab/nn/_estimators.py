@@ -114,6 +114,12 @@ class _BaseMLP(BaseEstimator):
         self.n_iter_ = history.n_iter
         return self
 
+    def save(self, path):
+        """Write the fitted model to ``path`` (arrays + JSON; see ``actlab.load``)."""
+        from ._persist import save
+
+        return save(self, path)
+
     def _forward(self, X):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)

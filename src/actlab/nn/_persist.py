@@ -1,0 +1,138 @@
+"""Saving and loading estimators in a safe format: arrays plus JSON metadata.
+
+A model file is a zip holding ``metadata.json`` (format version, class,
+parameters, layer activations as spec strings, learned attributes) and
+``arrays.npz`` (weights and biases, loaded with ``allow_pickle=False``), with
+the SHA-256 of the arrays in the metadata. Loading never runs code: no pickle
+on this path; activations are rebuilt through the registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ..activations import get
+from ..errors import ActlabError
+from ._losses import get_loss
+from ._network import Dense, Network
+
+FORMAT = "actlab-model"
+FORMAT_VERSION = 1
+
+
+def save(model, path) -> Path:
+    """Write a fitted estimator to ``path`` (conventionally ``.actlab``)."""
+    net = getattr(model, "network_", None)
+    if net is None:
+        raise ActlabError("this model is not fitted yet: call fit before save")
+    arrays = {}
+    for i, layer in enumerate(net.layers):
+        arrays[f"w{i}"], arrays[f"b{i}"] = layer.weights, layer.bias
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    blob = buffer.getvalue()
+    classes = getattr(model, "classes_", None)
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "actlab_version": __version__,
+        "estimator": type(model).__name__,
+        "params": _jsonable(model.get_params()),
+        "activations": [layer.activation.spec for layer in net.layers],
+        "loss": net.loss.name,
+        "dtype": net.dtype.name,
+        "n_features_in": int(model.n_features_in_),
+        "classes": None if classes is None else [_jsonable(c) for c in classes],
+        "single_output": getattr(model, "_single_output", None),
+        "loss_curve": [float(v) for v in model.loss_curve_],
+        "n_iter": int(model.n_iter_),
+        "best_loss": float(model.best_loss_),
+        "arrays_sha256": hashlib.sha256(blob).hexdigest(),
+    }
+    path = Path(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("metadata.json", json.dumps(meta, indent=1))
+        zf.writestr("arrays.npz", blob)
+    return path
+
+
+def load(path):
+    """Read a model written by ``save``; a truncated, tampered or foreign file
+    gives a one-line ActlabError."""
+    from ._estimators import MLPClassifier, MLPRegressor
+
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            meta = json.loads(zf.read("metadata.json"))
+            blob = zf.read("arrays.npz")
+    except FileNotFoundError:
+        raise ActlabError(f"no such model file: {path}") from None
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, EOFError, OSError):
+        raise ActlabError(
+            f"{path} is not an actlab model file (or it is truncated)"
+        ) from None
+    if meta.get("format") != FORMAT:
+        raise ActlabError(f"{path} is not an actlab model file")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ActlabError(
+            f"{path} has model format {meta.get('format_version')}; this actlab "
+            f"reads format {FORMAT_VERSION}"
+        )
+    if hashlib.sha256(blob).hexdigest() != meta.get("arrays_sha256"):
+        raise ActlabError(f"{path} has been modified: its arrays do not match")
+    classes = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
+    if meta.get("estimator") not in classes:
+        raise ActlabError(f"{path}: unknown estimator {meta.get('estimator')!r}")
+    model = classes[meta["estimator"]](**_plain(meta["params"]))
+    with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
+        layers = [
+            Dense(arrays[f"w{i}"], arrays[f"b{i}"], get(spec))
+            for i, spec in enumerate(meta["activations"])
+        ]
+    net = Network.__new__(Network)
+    net.layers, net.dtype = layers, np.dtype(meta["dtype"])
+    net.loss = get_loss(meta["loss"])
+    model.network_ = net
+    model.n_features_in_ = meta["n_features_in"]
+    model.loss_curve_, model.n_iter_ = meta["loss_curve"], meta["n_iter"]
+    model.best_loss_ = meta["best_loss"]
+    if meta["classes"] is not None:
+        model.classes_ = np.array(meta["classes"])
+    if meta["single_output"] is not None:
+        model._single_output = meta["single_output"]
+    return model
+
+
+def _plain(value):
+    """Inverse of ``_jsonable``."""
+    if isinstance(value, dict):
+        if set(value) == {"__tuple__"}:
+            return tuple(_plain(v) for v in value["__tuple__"])
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple):  # kept apart from lists: params round-trip
+        return {"__tuple__": [_jsonable(v) for v in value]}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "spec"):  # an Activation
+        return value.spec
+    raise ActlabError(f"cannot save the parameter value {value!r} (not plain data)")
