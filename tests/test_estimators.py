@@ -75,3 +75,38 @@ def test_bad_parameters_are_one_line_errors():
         MLPClassifier(activation="reluu").fit(X, y)
     with pytest.raises(ActlabError, match="2 activations for 1 hidden"):
         MLPClassifier((4,), ["relu", "tanh"]).fit(X, y)
+
+
+def test_early_stopping_on_a_held_out_fraction_keeps_the_best_weights():
+    ds = load("digits")
+    model = MLPClassifier(
+        (32,),
+        "relu",
+        max_iter=300,
+        learning_rate_init=0.01,
+        early_stopping=True,
+        n_iter_no_change=5,
+        random_state=0,
+    ).fit(ds.X / 16, ds.y)
+    assert model.n_iter_ < 300  # stopped early
+    assert len(model.validation_loss_curve_) == len(model.validation_scores_)
+    assert len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_loss_ == min(model.validation_loss_curve_)
+    assert max(model.validation_scores_) >= 0.95
+
+
+def test_user_validation_set_gives_the_curves():
+    sin = load("sin", random_state=0)
+    model = MLPRegressor((8,), "tanh", max_iter=50, learning_rate_init=0.01)
+    model.set_params(random_state=0).fit(
+        sin.X, sin.y, validation_data=(sin.X, sin.clean)
+    )
+    assert len(model.validation_scores_) == 50
+    assert model.validation_scores_[-1] > model.validation_scores_[0]
+
+
+def test_bad_validation_fraction():
+    with pytest.raises(ActlabError, match="validation_fraction"):
+        MLPClassifier(early_stopping=True, validation_fraction=1.5).fit(
+            np.zeros((10, 2)), [0, 1] * 5
+        )

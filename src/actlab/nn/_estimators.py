@@ -1,6 +1,6 @@
 """scikit-learn compatible estimators on the backprop core (work in progress:
-fit/predict with any activation per layer, adam/sgd/lbfgs, L2, sample weights;
-early stopping, partial_fit, callbacks and persistence come next)."""
+fit/predict with any activation per layer, adam/sgd/lbfgs, L2, sample weights,
+early stopping on a validation set; partial_fit and callbacks come next)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ class _BaseMLP(BaseEstimator):
         nesterovs_momentum=True,
         max_iter=200,
         init="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         random_state=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -46,6 +50,10 @@ class _BaseMLP(BaseEstimator):
         self.nesterovs_momentum = nesterovs_momentum
         self.max_iter = max_iter
         self.init = init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.random_state = random_state
 
     # the pieces subclasses supply
@@ -65,7 +73,47 @@ class _BaseMLP(BaseEstimator):
             )
         return sizes, acts
 
-    def _fit(self, X, T, sample_weight):
+    def _split(self, X, T, sample_weight, validation, rng):
+        """Training data and the validation set (given, or held out)."""
+        if validation is not None:
+            return X, T, sample_weight, validation
+        if not self.early_stopping:
+            return X, T, sample_weight, None
+        if not 0 < self.validation_fraction < 1:
+            raise ActlabError(
+                "validation_fraction must lie in (0, 1), "
+                f"got {self.validation_fraction!r}"
+            )
+        order = rng.permutation(len(X))
+        n_val = max(1, int(round(self.validation_fraction * len(X))))
+        val, train = order[:n_val], order[n_val:]
+        w = None if sample_weight is None else np.asarray(sample_weight)[train]
+        return X[train], T[train], w, (X[val], T[val])
+
+    def _watch(self, validation):
+        """A callback recording the validation loss and score each epoch and
+        stopping after ``n_iter_no_change`` epochs without improving by ``tol``;
+        it keeps the best weights seen."""
+        Xv, Tv = validation
+        state = {"best": np.inf, "wait": 0, "weights": None}
+
+        def callback(epoch, loss):
+            _, cache = self.network_.forward(Xv)
+            vloss = self.network_.loss_value(cache, Tv)
+            self.validation_loss_curve_.append(vloss)
+            self.validation_scores_.append(self._score_targets(cache.output, Tv))
+            if vloss < state["best"] - self.tol:
+                state.update(best=vloss, wait=0)
+                state["weights"] = [
+                    (ly.weights.copy(), ly.bias.copy()) for ly in self.network_.layers
+                ]
+            else:
+                state["wait"] += 1
+            return state["wait"] >= self.n_iter_no_change
+
+        return callback, state
+
+    def _fit(self, X, T, sample_weight, validation=None):
         if self.solver not in SOLVERS:
             raise ActlabError(
                 f"solver must be one of {', '.join(SOLVERS)}, got {self.solver!r}"
@@ -73,6 +121,10 @@ class _BaseMLP(BaseEstimator):
         sizes, acts = self._hidden()
         out_act, loss = self._output(T.shape[1])
         rng = np.random.default_rng(self.random_state)
+        X, T, sample_weight, validation = self._split(
+            X, T, sample_weight, validation, rng
+        )
+        self.validation_loss_curve_, self.validation_scores_ = [], []
         self.network_ = Network(
             [X.shape[1], *sizes, T.shape[1]],
             [*acts, out_act],
@@ -97,6 +149,9 @@ class _BaseMLP(BaseEstimator):
                     self.learning_rate_init, self.momentum, self.nesterovs_momentum
                 )
             batch = min(200, len(X)) if self.batch_size == "auto" else self.batch_size
+            callback, state = (None, None)
+            if validation is not None:
+                callback, state = self._watch(validation)
             history = fit(
                 self.network_,
                 X,
@@ -108,7 +163,13 @@ class _BaseMLP(BaseEstimator):
                 random_state=rng,
                 weights=sample_weight,
                 l2=self.alpha,
+                callback=callback,
             )
+            if state is not None and state["weights"] is not None:
+                best = state["weights"]
+                for layer, (w, b) in zip(self.network_.layers, best, strict=True):
+                    layer.weights[...], layer.bias[...] = w, b
+                self.best_validation_loss_ = state["best"]
         self.loss_curve_ = history.loss_curve
         self.best_loss_ = history.best_loss
         self.n_iter_ = history.n_iter
@@ -146,20 +207,32 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         tags.target_tags.multi_output = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, validation_data=None):
+        """Fit; ``validation_data=(X_val, y_val)`` drives early stopping and
+        the validation curves (else ``early_stopping`` holds out a fraction)."""
         X, y = validate_data(
             self, X, y, multi_output=True, y_numeric=True, dtype=np.float64
         )
         T = y.reshape(len(y), -1).astype(np.float64)
-        return self._fit(X, T, sample_weight)
+        validation = None
+        if validation_data is not None:
+            Xv, yv = validation_data
+            Xv = validate_data(self, Xv, reset=False, dtype=np.float64)
+            validation = (Xv, np.asarray(yv, np.float64).reshape(len(Xv), -1))
+        return self._fit(X, T, sample_weight, validation)
 
     def predict(self, X):
         out = self._forward(X)
         return out[:, 0] if out.shape[1] == 1 and self._single_output else out
 
-    def _fit(self, X, T, sample_weight):
+    def _fit(self, X, T, sample_weight, validation=None):
         self._single_output = T.shape[1] == 1
-        return super()._fit(X, T, sample_weight)
+        return super()._fit(X, T, sample_weight, validation)
+
+    def _score_targets(self, out, T):
+        total = np.sum((T - T.mean(axis=0)) ** 2, axis=0)
+        residual = np.sum((T - out) ** 2, axis=0)
+        return float(np.mean(1 - residual / np.where(total > 0, total, 1)))
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
@@ -179,15 +252,30 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             return "logistic", "binary_cross_entropy"
         return "softmax", "cross_entropy"
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, validation_data=None):
+        """Fit; ``validation_data=(X_val, y_val)`` drives early stopping and
+        the validation curves (else ``early_stopping`` holds out a fraction)."""
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self._binarizer = LabelBinarizer().fit(y)
         self.classes_ = self._binarizer.classes_
-        T = self._binarizer.transform(y).astype(np.float64)
+        T = self._targets(y)
+        validation = None
+        if validation_data is not None:
+            Xv, yv = validation_data
+            Xv = validate_data(self, Xv, reset=False, dtype=np.float64)
+            validation = (Xv, self._targets(np.asarray(yv)))
+        return self._fit(X, T, sample_weight, validation)
+
+    def _targets(self, y):
         if len(self.classes_) == 1:  # one class seen: the output says "that one"
-            T = np.ones((len(y), 1))
-        return self._fit(X, T, sample_weight)
+            return np.ones((len(y), 1))
+        return self._binarizer.transform(y).astype(np.float64)
+
+    def _score_targets(self, out, T):
+        if out.shape[1] == 1:
+            return float(np.mean((out[:, 0] > 0.5) == (T[:, 0] > 0.5)))
+        return float(np.mean(np.argmax(out, axis=1) == np.argmax(T, axis=1)))
 
     def predict_proba(self, X):
         out = self._forward(X)
