@@ -60,7 +60,7 @@ class _BaseMLP(BaseEstimator):
     def _output(self, n_outputs):  # -> (activation, loss)
         raise NotImplementedError
 
-    def _hidden(self) -> list:
+    def _hidden(self) -> tuple[list, list]:
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.isscalar(sizes) else list(sizes)
         acts = self.activation

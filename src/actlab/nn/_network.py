@@ -98,6 +98,13 @@ class Network:
             for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
         ]
 
+    @classmethod
+    def from_layers(cls, layers, *, loss, dtype=np.float64) -> Network:
+        """A network around existing layers (a loaded model's)."""
+        net = cls.__new__(cls)
+        net.layers, net.loss, net.dtype = list(layers), get_loss(loss), np.dtype(dtype)
+        return net
+
     @property
     def fused(self) -> bool:
         """Whether the output activation and the loss are a canonical pair."""

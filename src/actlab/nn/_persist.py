@@ -20,7 +20,6 @@ import numpy as np
 from .._version import __version__
 from ..activations import get
 from ..errors import ActlabError
-from ._losses import get_loss
 from ._network import Dense, Network
 
 FORMAT = "actlab-model"
@@ -97,10 +96,7 @@ def load(path):
             Dense(arrays[f"w{i}"], arrays[f"b{i}"], get(spec))
             for i, spec in enumerate(meta["activations"])
         ]
-    net = Network.__new__(Network)
-    net.layers, net.dtype = layers, np.dtype(meta["dtype"])
-    net.loss = get_loss(meta["loss"])
-    model.network_ = net
+    model.network_ = Network.from_layers(layers, loss=meta["loss"], dtype=meta["dtype"])
     model.n_features_in_ = meta["n_features_in"]
     model.loss_curve_, model.n_iter_ = meta["loss_curve"], meta["n_iter"]
     model.best_loss_ = meta["best_loss"]
