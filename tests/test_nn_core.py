@@ -7,7 +7,7 @@ import pytest
 
 import actlab
 from actlab import ActlabError
-from actlab.nn import Network, activation_gain, check_gradients, get_loss
+from actlab.nn import SGD, Network, activation_gain, check_gradients, get_loss
 from tables import ALL
 
 RNG = np.random.default_rng(0)
@@ -86,9 +86,11 @@ def test_sgd_learns_xor_with_four_logistic_units():
     Tx = np.repeat([[0.0], [1.0], [1.0], [0.0]], 50, axis=0)
     net = Network([2, 4, 1], ["logistic", "logistic"], random_state=4)
     first = net.loss_and_grads(Xx, Tx)[0]
+    sgd = SGD(3.0)
+    params = [p for layer in net.layers for p in (layer.weights, layer.bias)]
     for _ in range(3000):
         _, grads = net.loss_and_grads(Xx, Tx)
-        net._inplace_sgd_step(grads, 3.0)
+        sgd.step(params, [g for pair in grads for g in pair])
     accuracy = np.mean((net.predict(Xx) > 0.5) == (Tx > 0.5))
     assert net.loss_and_grads(Xx, Tx)[0] < first and accuracy >= 0.95
 

@@ -5,7 +5,7 @@ when the activation has an output-form derivative (the seed's trick), the
 pre-activation ``z`` otherwise; (II) the output error signal and its
 propagation through the weights and each activation's ``vjp``; (III) the
 gradients ``dE/dW = a_prev^T delta`` and ``dE/db = sum delta``; (IV) a step
-against the gradient.
+against the gradient, taken by an optimiser (``_optimizers``, ``_train.fit``).
 """
 
 from __future__ import annotations
@@ -164,12 +164,6 @@ class Network:
         return self.loss_value(cache, T, weights, l2), self.backward(
             cache, T, weights, l2
         )
-
-    # (IV) step -----------------------------------------------------------
-    def _inplace_sgd_step(self, grads, learning_rate: float) -> None:
-        for layer, (dw, db) in zip(self.layers, grads, strict=True):
-            layer.weights -= learning_rate * dw
-            layer.bias -= learning_rate * db
 
 
 def _normalised(weights, n):
