@@ -110,3 +110,194 @@ def test_bad_validation_fraction():
         MLPClassifier(early_stopping=True, validation_fraction=1.5).fit(
             np.zeros((10, 2)), [0, 1] * 5
         )
+
+
+def test_partial_fit_needs_classes_then_learns_in_passes():
+    ds = load("xor", n=200, random_state=0)
+    model = MLPClassifier((8,), "tanh", learning_rate_init=0.05, random_state=0)
+    with pytest.raises(ActlabError, match="needs classes"):
+        model.partial_fit(ds.X, ds.y)
+    for _ in range(60):
+        model.partial_fit(ds.X, ds.y, classes=[0, 1])
+    assert model.n_iter_ == len(model.loss_curve_) == 60
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    assert model.score(ds.X, ds.y) >= 0.95
+    with pytest.raises(ActlabError, match="classes changed"):
+        model.partial_fit(ds.X, ds.y, classes=[0, 1, 2])
+    assert not hasattr(MLPClassifier(solver="lbfgs"), "partial_fit")
+
+
+def test_partial_fit_sees_every_class_up_front():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    model = MLPClassifier((3,), random_state=0).partial_fit(
+        X, [0, 0, 1, 1, 0, 1], classes=[0, 1, 2]
+    )
+    assert model.predict_proba(X).shape == (6, 3)
+
+
+def test_warm_start_continues_from_the_weights():
+    sin = load("sin", random_state=0)
+    cold = MLPRegressor((8,), "tanh", max_iter=20, learning_rate_init=0.01)
+    cold.set_params(random_state=0, n_iter_no_change=100).fit(sin.X, sin.y)
+    first = [ly.weights.copy() for ly in cold.network_.layers]
+    cold.set_params(warm_start=True).fit(sin.X, sin.y)
+    assert cold.n_iter_ == 40 and len(cold.loss_curve_) == 40
+    assert not np.array_equal(first[0], cold.network_.layers[0].weights)
+    assert cold.loss_curve_[-1] < cold.loss_curve_[19]
+
+
+def test_class_weight_shifts_the_decision():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    y = (X[:, 0] + 0.5 * rng.normal(size=400) > 1.0).astype(int)  # about 1 in 6
+    plain = MLPClassifier((8,), "tanh", solver="lbfgs", random_state=0).fit(X, y)
+    balanced = MLPClassifier(
+        (8,), "tanh", solver="lbfgs", class_weight="balanced", random_state=0
+    ).fit(X, y)
+    assert balanced.predict(X).sum() > plain.predict(X).sum()
+    with pytest.raises(ActlabError, match="balanced' needs all the data"):
+        MLPClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1])
+
+
+def test_float32_training_stays_float32():
+    ds = load("digits")
+    model = MLPClassifier((32,), "tanh", max_iter=5, dtype="float32", random_state=0)
+    model.fit(ds.X / 16, ds.y)
+    assert {ly.weights.dtype for ly in model.network_.layers} == {np.dtype("float32")}
+    assert model.predict_proba(ds.X[:5] / 16).dtype == np.float32
+    with pytest.raises(ActlabError, match="dtype must be float32 or float64"):
+        MLPClassifier(dtype="int8").fit(ds.X, ds.y)
+
+
+def test_callbacks_see_metrics_and_can_stop():
+    ds = load("ring", random_state=0)
+    seen = []
+
+    def stop_at_five(model, metrics):
+        seen.append(metrics)
+        return metrics["epoch"] == 5
+
+    model = MLPClassifier((4,), "logistic", callbacks=stop_at_five, random_state=0)
+    model.fit(ds.X, ds.y, validation_data=(ds.X, ds.y))
+    assert model.n_iter_ == 5 and [m["epoch"] for m in seen] == [1, 2, 3, 4, 5]
+    assert {"loss", "validation_loss", "validation_score", "learning_rate"} <= set(
+        seen[0]
+    )
+    assert seen[-1]["loss"] == model.loss_curve_[-1]
+    with pytest.raises(ActlabError, match="callbacks must be"):
+        MLPClassifier(callbacks=[1]).fit(ds.X, ds.y)
+
+
+def test_verbose_draws_a_progress_bar(capsys):
+    ds = load("and", random_state=0)
+    MLPClassifier((2,), max_iter=3, verbose=True, n_iter_no_change=50).fit(ds.X, ds.y)
+    err = capsys.readouterr().err
+    assert "epoch [" in err and "3/3" in err and "loss" in err
+
+
+def test_early_stopping_on_the_validation_score():
+    ds = load("digits")
+    model = MLPClassifier(
+        (16,),
+        "tanh",
+        learning_rate_init=0.01,
+        early_stopping=True,
+        monitor="score",
+        n_iter_no_change=3,
+        random_state=0,
+    ).fit(ds.X / 16, ds.y)
+    assert model.n_iter_ < 200
+    assert model.best_validation_score_ == max(model.validation_scores_)
+
+
+def test_multilabel_targets_get_one_logistic_output_each():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0, X[:, 0] + X[:, 1] > 0]).astype(int)
+    model = MLPClassifier((16,), "tanh", solver="lbfgs", random_state=0).fit(X, Y)
+    assert model.network_.loss.name == "binary_cross_entropy"
+    assert model.predict(X).shape == (300, 3) and model.predict_proba(X).shape == (
+        300,
+        3,
+    )
+    assert model.score(X, Y) >= 0.9  # subset accuracy
+
+
+@pytest.mark.parametrize(
+    "output, loss, fused",
+    [
+        ("tanh", "squared_error", False),  # -1/+1 targets
+        ("logistic", "squared_error", False),  # the seed's pairing
+        ("auto", "cross_entropy", True),  # softmax over two columns
+    ],
+)
+def test_classifier_output_and_loss_chosen(output, loss, fused):
+    ds = load("ring", n=30, random_state=0)
+    model = MLPClassifier(
+        (8,),
+        "tanh",
+        output_activation=output,
+        loss=loss,
+        solver="lbfgs",
+        random_state=0,
+    ).fit(ds.X, ds.y)
+    assert model.network_.fused == fused
+    proba = model.predict_proba(ds.X)
+    assert proba.shape == (len(ds.X), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert model.score(ds.X, ds.y) >= 0.9
+    if output == "tanh":
+        assert model._neg == -1.0 and model._pos == 1.0
+
+
+@pytest.mark.parametrize("loss", ["absolute_error", "huber:delta=0.5", "poisson"])
+def test_regressor_losses(loss):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(400, 2))
+    rate = np.exp(X[:, 0] - 0.5 * X[:, 1])
+    y = rng.poisson(rate).astype(float) if loss == "poisson" else rate
+    model = MLPRegressor((8,), "tanh", loss=loss, solver="lbfgs", random_state=0)
+    model.fit(X, y)
+    if loss == "poisson":
+        assert model.network_.layers[-1].activation.name == "exponential"
+        assert model.network_.fused and (model.predict(X) > 0).all()
+        assert np.corrcoef(model.predict(X), rate)[0, 1] > 0.9
+    else:
+        assert model.score(X, y) > 0.95
+    with pytest.raises(ActlabError, match="targets >= 0"):
+        MLPRegressor(loss="poisson").fit(X, -y - 1)
+
+
+def test_loss_must_suit_the_estimator():
+    X, y = np.zeros((4, 2)), [0, 1, 0, 1]
+    with pytest.raises(ActlabError, match="does not suit MLPClassifier"):
+        MLPClassifier(loss="poisson").fit(X, y)
+    with pytest.raises(ActlabError, match="does not suit MLPRegressor"):
+        MLPRegressor(loss="cross_entropy").fit(X, y)
+    with pytest.raises(ActlabError, match="did you mean adaptive"):
+        MLPClassifier(learning_rate="adaptiv").fit(X, y)
+
+
+def test_dropout_and_adaptive_rate_train():
+    ds = load("digits")
+    model = MLPClassifier(
+        (64,),
+        "relu",
+        dropout=0.2,
+        solver="sgd",
+        learning_rate="adaptive",
+        learning_rate_init=0.1,
+        max_iter=40,
+        random_state=0,
+    ).fit(ds.X / 16, ds.y)
+    assert model.network_.dropout == [0.2]
+    assert model.score(ds.X / 16, ds.y) >= 0.97
+
+
+def test_feature_names_in_from_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    ds = load("iris")
+    frame = pd.DataFrame(ds.X, columns=ds.feature_names)
+    model = MLPClassifier((8,), "tanh", solver="lbfgs", random_state=0)
+    model.fit(frame, ds.y)
+    assert list(model.feature_names_in_) == ds.feature_names
+    assert model.score(frame, ds.y) >= 0.95

@@ -30,6 +30,13 @@ def test_gradients_for_every_activation(hidden):
         ("logistic", "binary_cross_entropy", "binary"),  # fused
         ("softmax", "cross_entropy", "onehot"),  # fused
         ("softplus", "squared_error", "real"),
+        ("identity", "absolute_error", "real"),
+        ("identity", "huber:delta=0.5", "real"),
+        ("tanh", "huber", "signs"),
+        ("exponential", "poisson", "counts"),  # fused (log link)
+        ("softplus", "poisson", "counts"),  # general path
+        ("logistic", "binary_cross_entropy", "multilabel"),
+        ("hard_sigmoid", "binary_cross_entropy", "binary"),  # z is not a logit
     ],
 )
 def test_gradients_for_every_loss(output, loss, target):
@@ -39,6 +46,8 @@ def test_gradients_for_every_loss(output, loss, target):
         "binary": RNG.integers(0, 2, size=(6, n_out)).astype(float),
         "signs": np.sign(RNG.normal(size=(6, n_out))),
         "onehot": np.eye(n_out)[RNG.integers(0, n_out, 6)],
+        "counts": RNG.poisson(2.0, size=(6, n_out)).astype(float),
+        "multilabel": (RNG.random((6, n_out)) < 0.5).astype(float),
     }[target]
     net = Network([3, 5, n_out], ["tanh", output], loss=loss, random_state=2)
     assert net.fused == (actlab.get(output).spec == get_loss(loss).canonical)
@@ -69,6 +78,57 @@ def test_cross_entropy_is_stable_at_saturation():
     ce = get_loss("cross_entropy")
     z = np.array([[1000.0, 0.0]])
     assert ce.value(z, None, np.array([[0.0, 1.0]])) == pytest.approx(1000.0)
+
+
+def test_regression_losses_known_values():
+    a, t = np.array([[0.0, 3.0]]), np.array([[0.2, 0.0]])
+    assert get_loss("absolute_error").value(None, a, t) == pytest.approx(3.2)
+    # huber, delta 1: 0.2^2/2 + 1 * (3 - 1/2)
+    assert get_loss("huber").value(None, a, t) == pytest.approx(0.02 + 2.5)
+    assert get_loss("huber:delta=4").value(None, a, t) == pytest.approx(0.02 + 4.5)
+    poisson = get_loss("poisson")
+    z, t = np.array([[0.0, np.log(3.0)]]), np.array([[1.0, 3.0]])
+    assert poisson.value(z, np.exp(z), t) == pytest.approx(0.0, abs=1e-15)
+    z, t = np.array([[40.0]]), np.array([[0.0]])  # saturated: exp(40), finite
+    assert poisson.value(z, np.exp(z), t) == pytest.approx(np.exp(40.0))
+    assert poisson.value(None, np.exp(z), t) == pytest.approx(np.exp(40.0))
+
+
+def test_loss_specs_round_trip_and_errors():
+    assert get_loss("huber:delta=0.5").spec == "huber:delta=0.5"
+    assert get_loss("huber").spec == "huber"
+    with pytest.raises(ActlabError, match="no parameter 'beta'"):
+        get_loss("huber:beta=1")
+    with pytest.raises(ActlabError, match="delta must be > 0"):
+        get_loss("huber:delta=-1")
+    with pytest.raises(ActlabError, match="did you mean huber"):
+        get_loss("hubber")
+
+
+class _FixedDropout(Network):
+    """Every evaluation draws the same dropout masks, so the loss is a
+    function of the weights and finite differences apply."""
+
+    def loss_and_grads(self, X, T, weights=None, l2=0.0, rng=None):
+        return super().loss_and_grads(X, T, weights, l2, np.random.default_rng(7))
+
+
+def test_dropout_gradients_and_masks():
+    T = RNG.normal(size=(6, 2))
+    net = _FixedDropout(
+        [3, 8, 8, 2], ["tanh", "gelu", "identity"], dropout=[0.5, 0.25], random_state=0
+    )
+    assert check_gradients(net, X, T) < 1e-6
+    _, cache = net.forward(X, np.random.default_rng(0))
+    assert set(np.unique(cache.masks[0])) <= {0.0, 2.0}
+    assert np.array_equal(net.predict(X), Network.forward(net, X)[0])  # no rng: all
+
+
+def test_dropout_rates_are_checked():
+    with pytest.raises(ActlabError, match=r"dropout rates must lie in \[0, 1\)"):
+        Network([2, 3, 1], ["tanh", "identity"], dropout=1.0)
+    with pytest.raises(ActlabError, match="2 rates for 1 hidden"):
+        Network([2, 3, 1], ["tanh", "identity"], dropout=[0.1, 0.2])
 
 
 def test_auto_gain_is_derived_from_the_activation():

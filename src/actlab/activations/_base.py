@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -88,7 +89,7 @@ class Activation:
             return "g is not invertible, so g'(z) is not a function of g(z)"
         return None
 
-    @property
+    @functools.cached_property  # the parameters are frozen: computed once
     def has_output_form(self) -> bool:
         """Whether ``derivative_from_output`` exists for these parameters."""
         return self._output_form_refusal() is None
@@ -97,15 +98,10 @@ class Activation:
     def params(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
-    @property
+    @functools.cached_property
     def spec(self) -> str:
         """The spec string that rebuilds this activation, defaults omitted."""
-        changed = [
-            f"{f.name}={_format_value(getattr(self, f.name))}"
-            for f in dataclasses.fields(self)
-            if getattr(self, f.name) != f.default
-        ]
-        return self.name + (":" + ",".join(changed) if changed else "")
+        return spec_string(self)
 
     # ----- the public, pure API -------------------------------------------
     def forward(self, z: ArrayLike) -> np.ndarray:
@@ -150,16 +146,22 @@ class Activation:
         out[far.any(axis=-1) if self.vector else far] = np.nan
         return out
 
-    def vjp(self, grad: ArrayLike, *, z=None, a=None, out=None) -> np.ndarray:
+    def vjp(
+        self, grad: ArrayLike, *, z=None, a=None, out=None, check: bool = True
+    ) -> np.ndarray:
         """Vector-Jacobian product ``grad * g'``: the one call backprop makes.
 
         Uses the output ``a`` when it is given and the output form exists,
         otherwise the input ``z``. ``out`` (optional) is an array of the
         result's shape and dtype to write into, for the training hot path (it
-        may be ``grad`` itself).
+        may be ``grad`` itself). ``check=False`` skips testing that ``a`` lies
+        in the output range, for outputs this activation computed itself (a
+        network's forward pass); a value outside the range then gives an
+        unspecified slope instead of NaN.
         """
         if a is not None and self.has_output_form:
-            return self._fused(self._dfa_checked, grad, a, out)
+            kernel = self._dfa_checked if check else self._dfa
+            return self._fused(kernel, grad, a, out)
         if z is None:
             need = "z (no output form)" if a is not None else "z or a"
             raise ValueError(f"{self.spec}.vjp needs {need}")
@@ -186,7 +188,7 @@ class Activation:
 
     def _fused(self, kernel, grad, x, out=None):
         arr, dtype, _ = nm.as_float_array(x)
-        g = nm.as_grad(grad, arr.shape, self.spec)
+        g = nm.as_grad(grad, arr.shape, self)
         rtype = np.result_type(g.dtype, dtype)
         if out is not None and (
             not isinstance(out, np.ndarray)
@@ -224,6 +226,17 @@ class Activation:
 
     def __str__(self) -> str:
         return self.spec
+
+
+def spec_string(obj) -> str:
+    """``name:key=value,...`` for a dataclass with a ``name``, listing only
+    the fields that differ from their defaults (activations and losses)."""
+    changed = [
+        f"{f.name}={_format_value(getattr(obj, f.name))}"
+        for f in dataclasses.fields(obj)
+        if getattr(obj, f.name) != f.default
+    ]
+    return obj.name + (":" + ",".join(changed) if changed else "")
 
 
 def _format_value(v) -> str:

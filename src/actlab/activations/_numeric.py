@@ -33,8 +33,9 @@ def as_float_array(x) -> tuple[np.ndarray, np.dtype, bool]:
     return arr.astype(work, copy=False), dtype, arr.ndim == 0
 
 
-def as_grad(grad, shape, who: str) -> np.ndarray:
-    """The upstream gradient of a vjp: real, and shaped like the input."""
+def as_grad(grad, shape, who) -> np.ndarray:
+    """The upstream gradient of a vjp: real, and shaped like the input
+    (``who``, the activation, names itself in the errors)."""
     g = np.asarray(grad)
     if g.dtype.kind not in "fiub":
         raise TypeError(f"{who}.vjp grad must be real numbers, got dtype {g.dtype}")

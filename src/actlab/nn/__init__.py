@@ -1,14 +1,18 @@
-"""Backpropagation networks built on the activations' ``vjp`` (work in progress:
-the network core, three losses, initialisation, the gradient check, SGD, Adam,
-L-BFGS and schedules; the scikit-learn estimators come next)."""
+"""Backpropagation networks built on the activations' ``vjp``: the network
+core with dropout, six losses, initialisation, the gradient check, SGD, Adam,
+L-BFGS and schedules. The scikit-learn estimators are ``actlab.MLPClassifier``
+and ``actlab.MLPRegressor``."""
 
 from ._gradcheck import check_gradients
 from ._init import INITS, activation_gain, init_weights
 from ._losses import (
     LOSSES,
+    AbsoluteError,
     BinaryCrossEntropy,
     CrossEntropy,
+    Huber,
     Loss,
+    Poisson,
     SquaredError,
     get_loss,
 )
@@ -28,11 +32,14 @@ __all__ = [
     "fit_lbfgs",
     "INITS",
     "LOSSES",
+    "AbsoluteError",
     "BinaryCrossEntropy",
     "Cache",
     "CrossEntropy",
     "Dense",
+    "Huber",
     "Loss",
+    "Poisson",
     "Network",
     "SquaredError",
     "activation_gain",

@@ -2,20 +2,26 @@
 
 The reduction is the mean over samples of the per-sample sum over outputs.
 The canonical pairs (identity + squared error, logistic + binary
-cross-entropy, softmax + cross-entropy) have ``dE/dz = a - t`` and skip the
-activation's vjp: a documented optimisation, not a different interface.
-Cross-entropies are computed from the logits, so a saturated output never
-gives inf or NaN (logit 40, target 0: loss 40).
+cross-entropy, softmax + cross-entropy, exponential + Poisson) have
+``dE/dz = a - t`` and skip the activation's vjp: a documented optimisation,
+not a different interface. Cross-entropies and the Poisson loss are computed
+from the logits, so a saturated output never gives inf or NaN (logit 40,
+target 0: loss 40). Binary cross-entropy is per output, so it is also the
+multilabel loss. A loss with a parameter is named by a spec string, as the
+activations are: ``"huber:delta=0.5"``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import scipy.special as sc
 
+from ..activations._base import spec_string
+from ..activations._registry import _number, _parse_params
 from ..errors import ActlabError, did_you_mean
 
 
@@ -42,6 +48,11 @@ class Loss:
         """dE/dz for the canonical pair: ``a - t``."""
         return a - t
 
+    @property
+    def spec(self) -> str:
+        """The spec string that rebuilds this loss, defaults omitted."""
+        return spec_string(self)
+
 
 @dataclass(frozen=True)
 class SquaredError(Loss):
@@ -55,6 +66,60 @@ class SquaredError(Loss):
 
     def grad_output(self, a, t):
         return a - t
+
+
+@dataclass(frozen=True)
+class AbsoluteError(Loss):
+    """``E = sum |a - t|`` per sample; its subgradient at ``a = t`` is 0."""
+
+    name = "absolute_error"
+
+    def per_sample(self, z, a, t):
+        return np.sum(np.abs(a - t), axis=-1)
+
+    def grad_output(self, a, t):
+        return np.sign(a - t)
+
+
+@dataclass(frozen=True)
+class Huber(Loss):
+    """Huber (1964): ``r^2 / 2`` for ``|r| <= delta``, else
+    ``delta (|r| - delta / 2)``, with ``r = a - t``, summed per sample."""
+
+    name = "huber"
+    delta: float = 1.0
+
+    def __post_init__(self):
+        if not self.delta > 0:
+            raise ActlabError(f"huber parameter delta must be > 0, got {self.delta}")
+
+    def per_sample(self, z, a, t):
+        r = np.abs(a - t)
+        quad = np.minimum(r, self.delta)
+        return np.sum(0.5 * quad**2 + self.delta * (r - quad), axis=-1)
+
+    def grad_output(self, a, t):
+        return np.clip(a - t, -self.delta, self.delta)
+
+
+@dataclass(frozen=True)
+class Poisson(Loss):
+    """Half the Poisson deviance with a log link (exponential output):
+    ``E = sum exp(z) - t z + t log t - t``, zero at a perfect fit, for counts
+    ``t >= 0``."""
+
+    name = "poisson"
+    canonical = "exponential"
+
+    def per_sample(self, z, a, t):
+        if z is None:
+            with np.errstate(divide="ignore"):
+                z = np.log(a)
+            z = np.maximum(z, np.finfo(a.dtype).min)
+        return np.sum(np.exp(z) - t * z + sc.xlogy(t, t) - t, axis=-1)
+
+    def grad_output(self, a, t):
+        return 1 - t / np.maximum(a, np.finfo(a.dtype).tiny)
 
 
 @dataclass(frozen=True)
@@ -95,15 +160,43 @@ class CrossEntropy(Loss):
         return -t / np.maximum(a, np.finfo(a.dtype).tiny)
 
 
-LOSSES = {cls.name: cls for cls in (SquaredError, BinaryCrossEntropy, CrossEntropy)}
+LOSSES = {
+    cls.name: cls
+    for cls in (
+        SquaredError,
+        AbsoluteError,
+        Huber,
+        Poisson,
+        BinaryCrossEntropy,
+        CrossEntropy,
+    )
+}
 
 
 def get_loss(loss) -> Loss:
+    """A loss from its name or spec string (``"huber:delta=0.5"``).
+
+    >>> get_loss("huber:delta=0.5")
+    Huber(delta=0.5)
+    """
     if isinstance(loss, Loss):
         return loss
-    if loss not in LOSSES:
+    if not isinstance(loss, str):
+        raise ActlabError(f"a loss is a name such as 'squared_error', not {loss!r}")
+    name, _, text = loss.partition(":")
+    name = name.strip()
+    if name not in LOSSES:
         raise ActlabError(
-            f"unknown loss {loss!r}{did_you_mean(str(loss), LOSSES)} "
+            f"unknown loss {name!r}{did_you_mean(name, LOSSES)} "
             f"(known: {', '.join(sorted(LOSSES))})"
         )
-    return LOSSES[loss]()
+    cls = LOSSES[name]
+    fields = {f.name for f in dataclasses.fields(cls)}
+    given = _parse_params(loss, text)
+    for key in given:
+        if key not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise ActlabError(
+                f"loss {name} has no parameter {key!r} (parameters: {known})"
+            )
+    return cls(**{k: _number(name, k, v) for k, v in given.items()})

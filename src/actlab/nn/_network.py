@@ -37,6 +37,7 @@ class Cache:
     kept: list = field(default_factory=list)  # ("a", a) or ("z", z)
     logits: np.ndarray | None = None  # the output layer's z, for a stable loss
     output: np.ndarray | None = None
+    masks: list = field(default_factory=list)  # dropout masks (None: no dropout)
 
 
 class Network:
@@ -54,6 +55,11 @@ class Network:
         (a gain from the activation itself; see ``init_weights``).
     random_state : int or numpy Generator, optional
     dtype : float32 or float64, default float64
+    dropout : float or sequence of float, default 0
+        The probability of dropping each hidden unit during training, one
+        rate for all hidden layers or one per hidden layer (inverted dropout:
+        kept units are scaled by ``1 / (1 - rate)``, so prediction uses the
+        whole network unchanged).
 
     Examples
     --------
@@ -72,6 +78,7 @@ class Network:
         init="uniform",
         random_state=None,
         dtype=np.float64,
+        dropout=0.0,
     ):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -85,6 +92,9 @@ class Network:
                 f"{layers} layers need {layers} activations, got {len(acts)}"
             )
         self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ActlabError(f"dtype must be float32 or float64, got {dtype!r}")
+        self.dropout = _dropout_rates(dropout, len(sizes) - 2)
         self.loss: Loss = get_loss(loss)
         rng = np.random.default_rng(random_state)
         self.layers = [
@@ -103,6 +113,7 @@ class Network:
         """A network around existing layers (a loaded model's)."""
         net = cls.__new__(cls)
         net.layers, net.loss, net.dtype = list(layers), get_loss(loss), np.dtype(dtype)
+        net.dropout = [0.0] * (len(net.layers) - 1)
         return net
 
     @property
@@ -111,17 +122,29 @@ class Network:
         return self.layers[-1].activation.spec == self.loss.canonical
 
     # (I) forward ----------------------------------------------------------
-    def forward(self, X):
-        """``(output, cache)`` for inputs ``X`` of shape (n_samples, n_inputs)."""
+    def forward(self, X, rng=None):
+        """``(output, cache)`` for inputs ``X`` of shape (n_samples, n_inputs).
+
+        With a random generator ``rng`` (training), hidden units are dropped
+        at the network's dropout rates; without one, the whole network runs.
+        """
         a = np.asarray(X, dtype=self.dtype)
         cache = Cache()
-        for layer in self.layers:
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
             cache.inputs.append(a)
             z = a @ layer.weights + layer.bias
             a = layer.activation.forward(z)
             keep_a = layer.activation.has_output_form
             cache.kept.append(("a", a) if keep_a else ("z", z))
             cache.logits = z
+            if i < last and rng is not None and self.dropout[i]:
+                keep = 1.0 - self.dropout[i]
+                mask = (rng.random(a.shape) < keep).astype(self.dtype) / keep
+                cache.masks.append(mask)
+                a = a * mask
+            elif i < last:
+                cache.masks.append(None)
         cache.output = a
         return a, cache
 
@@ -130,7 +153,7 @@ class Network:
 
     def loss_value(self, cache: Cache, T, weights=None, l2: float = 0.0) -> float:
         """The (weighted) mean loss, plus ``l2/2 * sum W^2`` when ``l2 > 0``."""
-        z = cache.logits if self.loss.canonical else None
+        z = cache.logits if self.fused else None  # logits only mean z for the pair
         T = np.asarray(T, dtype=self.dtype)
         value = self.loss.value(z, cache.output, T, _normalised(weights, len(T)))
         if l2:
@@ -156,11 +179,13 @@ class Network:
             grads.append((dw + l2 * layer.weights if l2 else dw, delta.sum(axis=0)))
             if i:
                 upstream = delta @ layer.weights.T
+                if cache.masks and cache.masks[i - 1] is not None:
+                    upstream *= cache.masks[i - 1]
                 delta = _vjp(self.layers[i - 1].activation, upstream, cache.kept[i - 1])
         return grads[::-1]
 
-    def loss_and_grads(self, X, T, weights=None, l2: float = 0.0):
-        _, cache = self.forward(X)
+    def loss_and_grads(self, X, T, weights=None, l2: float = 0.0, rng=None):
+        _, cache = self.forward(X, rng)
         return self.loss_value(cache, T, weights, l2), self.backward(
             cache, T, weights, l2
         )
@@ -178,6 +203,21 @@ def _normalised(weights, n):
     return w / w.sum()
 
 
+def _dropout_rates(dropout, n_hidden: int) -> list[float]:
+    rates = [dropout] * n_hidden if np.isscalar(dropout) else list(dropout)
+    if len(rates) != n_hidden:
+        raise ActlabError(
+            f"dropout gives {len(rates)} rates for {n_hidden} hidden layers"
+        )
+    for r in rates:
+        if not (isinstance(r, (int, float, np.floating)) and 0 <= r < 1):
+            raise ActlabError(f"dropout rates must lie in [0, 1), got {r!r}")
+    return [float(r) for r in rates]
+
+
 def _vjp(act: Activation, grad, kept):
     kind, value = kept
-    return act.vjp(grad, a=value) if kind == "a" else act.vjp(grad, z=value)
+    # the network made `a` itself, so the range check can be skipped
+    if kind == "a":
+        return act.vjp(grad, a=value, out=grad, check=False)
+    return act.vjp(grad, z=value, out=grad)

@@ -27,6 +27,10 @@ class SGD:
     _velocity: list = field(default_factory=list, repr=False)
 
     def step(self, params, grads) -> None:
+        if not self.momentum:  # plain gradient descent: no state to keep
+            for p, g in zip(params, grads, strict=True):
+                p -= self.learning_rate * g
+            return
         if not self._velocity:
             self._velocity = [np.zeros_like(p) for p in params]
         for p, g, v in zip(params, grads, self._velocity, strict=True):

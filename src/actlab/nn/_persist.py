@@ -24,6 +24,8 @@ from ._network import Dense, Network
 
 FORMAT = "actlab-model"
 FORMAT_VERSION = 1
+#: How a classifier maps labels to outputs (saved with the model).
+ENCODING = ("multilabel", "columns", "neg", "pos", "out_loss")
 
 
 def save(model, path) -> Path:
@@ -38,18 +40,29 @@ def save(model, path) -> Path:
     np.savez(buffer, **arrays)
     blob = buffer.getvalue()
     classes = getattr(model, "classes_", None)
+    params = model.get_params()
+    params["callbacks"] = None  # code, not data: a loaded model has none
+    names = getattr(model, "feature_names_in_", None)
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "actlab_version": __version__,
         "estimator": type(model).__name__,
-        "params": _jsonable(model.get_params()),
+        "params": _jsonable(params),
         "activations": [layer.activation.spec for layer in net.layers],
         "loss": net.loss.name,
         "dtype": net.dtype.name,
         "n_features_in": int(model.n_features_in_),
         "classes": None if classes is None else [_jsonable(c) for c in classes],
         "single_output": getattr(model, "_single_output", None),
+        "encoding": {
+            k: _jsonable(getattr(model, "_" + k))
+            for k in ENCODING
+            if hasattr(model, "_" + k)
+        },
+        "feature_names_in": None if names is None else [str(n) for n in names],
+        "validation_loss_curve": [float(v) for v in model.validation_loss_curve_],
+        "validation_scores": [float(v) for v in model.validation_scores_],
         "loss_curve": [float(v) for v in model.loss_curve_],
         "n_iter": int(model.n_iter_),
         "best_loss": float(model.best_loss_),
@@ -104,6 +117,15 @@ def load(path):
         model.classes_ = np.array(meta["classes"])
     if meta["single_output"] is not None:
         model._single_output = meta["single_output"]
+    for key, value in meta.get("encoding", {}).items():
+        if key in ENCODING:
+            setattr(model, "_" + key, value)
+    if "out_loss" in meta.get("encoding", {}):
+        model._out_act = layers[-1].activation
+    if meta.get("feature_names_in") is not None:
+        model.feature_names_in_ = np.array(meta["feature_names_in"], dtype=object)
+    model.validation_loss_curve_ = meta.get("validation_loss_curve", [])
+    model.validation_scores_ = meta.get("validation_scores", [])
     return model
 
 

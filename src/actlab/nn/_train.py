@@ -15,7 +15,12 @@ from ._optimizers import SGD, Adam, ReduceOnPlateau, Schedule
 
 
 class TrainingDiverged(ActlabError):
-    """The loss became non-finite; the network holds the best weights so far."""
+    """The loss became non-finite; the network holds the best weights so far,
+    and ``history`` the passes that finished."""
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
 
 
 @dataclass
@@ -53,13 +58,17 @@ def fit(
     callback=None,
     weights=None,
     l2: float = 0.0,
+    start_epoch: int = 0,
 ) -> History:
     """Train ``net`` in place by mini-batch gradient steps.
 
     ``batch_size=1`` is the seed's online training, ``None`` the full batch.
+    The loss of a pass is the mean of its mini-batch losses, taken as the
+    batches go (as scikit-learn's MLP does: no extra pass over the data).
     ``callback(epoch, loss)`` is called after each pass; returning True stops.
-    A non-finite loss stops training with ``TrainingDiverged`` naming the
-    epoch; the best weights seen are restored first.
+    ``start_epoch`` continues a schedule (``partial_fit``). A non-finite loss
+    stops training with ``TrainingDiverged`` naming the epoch; the best
+    weights seen are restored first.
     """
     X, T = np.asarray(X, net.dtype), np.asarray(T, net.dtype)
     weights = None if weights is None else np.asarray(weights, np.float64)
@@ -68,27 +77,33 @@ def fit(
     rng = np.random.default_rng(random_state)
     n = len(X)
     size = n if batch_size is None else max(1, min(int(batch_size), n))
+    share = None if weights is None else weights / weights.sum()
     base, rate = optimizer.learning_rate, optimizer.learning_rate
     history, best = History(), _snapshot(net)
-    for epoch in range(epochs):
+    params = _params(net)
+    for epoch in range(start_epoch, start_epoch + epochs):
         optimizer.learning_rate = schedule.rate(rate, epoch)
         order = rng.permutation(n) if shuffle else np.arange(n)
+        loss = 0.0
         # a diverging run overflows: that is detected below, not warned about
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, size):
                 idx = order[start : start + size]
                 w = None if weights is None else weights[idx]
-                _, grads = net.loss_and_grads(X[idx], T[idx], w, l2)
-                optimizer.step(_params(net), [g for pair in grads for g in pair])
-            loss = net.loss_value(net.forward(X)[1], T, weights, l2)
-        history.n_iter = epoch + 1
+                if w is not None and not w.sum() > 0:
+                    continue  # a batch of zero weight teaches nothing
+                batch_loss, grads = net.loss_and_grads(X[idx], T[idx], w, l2, rng)
+                loss += batch_loss * (len(idx) / n if w is None else share[idx].sum())
+                optimizer.step(params, [g for pair in grads for g in pair])
+        history.n_iter += 1
         if not math.isfinite(loss):
             _restore(net, best)
             optimizer.learning_rate = base
             raise TrainingDiverged(
                 f"training diverged at epoch {epoch + 1} (loss {loss}); the best "
                 f"weights (loss {history.best_loss:.4g}) are kept; try a learning "
-                f"rate below {base:g}"
+                f"rate below {base:g}",
+                history,
             )
         history.loss_curve.append(loss)
         if loss < history.best_loss:
