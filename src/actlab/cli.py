@@ -162,6 +162,114 @@ def _cmd_plot(args) -> int:
     return 0
 
 
+def _sizes(text: str) -> tuple:
+    try:
+        sizes = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes such as 64,32, got {text!r}"
+        ) from None
+    if any(v < 1 for v in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be positive, got {text!r}")
+    return sizes
+
+
+def _cmd_train(args) -> int:
+    from . import workflow
+
+    ds = workflow.load_data(args.data, args.target, task=args.task, impute=args.impute)
+    acts = [a.strip() for a in args.activation.split(";")]
+    activation = acts[0] if len(acts) == 1 else acts
+    params = dict(
+        hidden_layer_sizes=args.hidden,
+        activation=activation,
+        solver=args.solver,
+        max_iter=args.epochs,
+        learning_rate_init=args.lr,
+        batch_size=args.batch_size,
+        alpha=args.alpha,
+        dropout=args.dropout,
+        early_stopping=args.early_stopping,
+        n_iter_no_change=args.patience,
+        dtype=args.dtype,
+        verbose=not args.quiet,
+    )
+    if args.loss:
+        params["loss"] = args.loss
+    task = args.task or ds.task
+    print(
+        f"training on {ds.name}: {ds.X.shape[0]} rows, {ds.X.shape[1]} features, "
+        f"{task}; hidden {list(args.hidden)}, {args.activation}, {args.solver}",
+        flush=True,
+    )
+    model, report = workflow.train(
+        ds, task=task, validation=args.validation, random_state=args.seed, **params
+    )
+    print(f"stopped after {model.n_iter_} epochs")
+    for row in report:
+        print(row.line())
+    out = args.out or f"{ds.name}.actlab"
+    model.save(out)
+    print(f"saved the model to {out}")
+    return 0
+
+
+def _cmd_predict(args) -> int:
+    import csv
+
+    from . import load, workflow
+
+    model = load(args.model)
+    X, y, _ = workflow.prepare(model, args.data)
+    header, rows = workflow.predictions_table(model, X)
+    handle = open(args.out, "w", newline="") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    finally:
+        if args.out:
+            handle.close()
+    if args.out:
+        print(f"wrote {len(rows)} predictions to {args.out}", file=sys.stderr)
+    if y is not None:
+        print(workflow.metrics(model, X, y, "data").line(), file=sys.stderr)
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from . import demo, plotting
+
+    params = {}
+    if args.epochs is not None:
+        params["max_iter"] = args.epochs
+    if args.loss:
+        params["loss"] = args.loss
+    result = demo.run(
+        args.problem,
+        hidden=args.hidden,
+        activation=args.activation,
+        random_state=args.seed,
+        keep_snapshots=bool(args.animate),
+        **params,
+    )
+    line = f"{result.problem}: test {result.metric} {result.test_score:.4f}"
+    if result.noise_ceiling is not None:
+        line += f" (noise ceiling {result.noise_ceiling:.4f})"
+    print(line + f" after {result.model.n_iter_} passes")
+    axes = demo.draw(result)
+    out = args.out or f"{result.problem}.png"
+    print(f"wrote {plotting.save_figure(axes[0].figure, out)}")
+    if args.animate:
+        if not str(args.animate).lower().endswith(".gif"):
+            raise ActlabError(
+                f"--animate writes a GIF: give a .gif path, got {args.animate}"
+            )
+        demo.animate(result, args.animate, frames=args.frames)
+        print(f"wrote {args.animate}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="actlab",
@@ -223,6 +331,73 @@ def build_parser() -> argparse.ArgumentParser:
         help="overlay the derivative computed from the output",
     )
     p.set_defaults(func=_cmd_plot)
+
+    p = sub.add_parser(
+        "train",
+        help="train a network on a CSV file or a bundled dataset and save it",
+        epilog="bundled datasets: and, or, xor, ring, sin, abs, digits, "
+        "breast_cancer, wine, iris, diabetes",
+    )
+    p.add_argument("data", help="a CSV path or a bundled dataset name")
+    p.add_argument("--target", help="the target column (required for a CSV)")
+    p.add_argument("--task", choices=("classification", "regression"))
+    p.add_argument(
+        "--hidden", type=_sizes, default=(64,), help="hidden layer sizes (default 64)"
+    )
+    p.add_argument(
+        "--activation",
+        default="relu",
+        help="a name, spec or per-layer list split by ';' (default relu)",
+    )
+    p.add_argument("--solver", default="adam", help="adam, sgd or lbfgs")
+    p.add_argument("--loss", help="the loss (default: inferred from the task)")
+    p.add_argument("--epochs", type=int, default=200, help="most passes (200)")
+    p.add_argument("--lr", type=float, default=0.001, help="learning rate (0.001)")
+    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--alpha", type=float, default=0.0001, help="L2 penalty")
+    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="stop on the validation loss and keep the best weights",
+    )
+    p.add_argument("--patience", type=int, default=10, help="n_iter_no_change")
+    p.add_argument(
+        "--validation", type=float, default=0.2, help="held-out fraction (0.2)"
+    )
+    p.add_argument("--dtype", default="float64", choices=("float32", "float64"))
+    p.add_argument("--impute", action="store_true", help="fill missing features")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="model file (default DATA_NAME.actlab)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("predict", help="predict with a saved model")
+    p.add_argument("model", help="a model file written by actlab train")
+    p.add_argument("data", help="a CSV path or a bundled dataset name")
+    p.add_argument("--out", help="CSV file for the predictions (default stdout)")
+    p.set_defaults(func=_cmd_predict)
+
+    p = sub.add_parser(
+        "demo",
+        help="the seed's learning demos: train and draw the learned surface or "
+        "fit beside the loss curve",
+        epilog="problems: and, or, xor, ring, sin, abs",
+    )
+    p.add_argument("problem", help="and, or, xor, ring, sin or abs")
+    p.add_argument(
+        "--hidden",
+        type=int,
+        help="hidden units (default 4 logistic, or 3 tanh for sin/abs; 0: none)",
+    )
+    p.add_argument("--activation", help="hidden activation (name, spec)")
+    p.add_argument("--epochs", type=int, help="passes (iterations for L-BFGS)")
+    p.add_argument("--loss", help="e.g. squared_error, the seed's")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--out", help="PNG (default PROBLEM.png)")
+    p.add_argument("--animate", metavar="FILE.gif", help="also write a GIF")
+    p.add_argument("--frames", type=int, default=50, help="GIF frames (50)")
+    p.set_defaults(func=_cmd_demo)
     return parser
 
 

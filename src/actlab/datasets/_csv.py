@@ -44,24 +44,49 @@ def _rows(path: Path):
 
 
 def _column(path, name, cells, impute):
-    """Numeric column (n,) or one-hot block (n, k), with its feature names."""
-    missing = [i for i, c in enumerate(cells) if c.lower() in MISSING]
+    """The column's schema: numeric (with its mean as the fill) or
+    categorical (its sorted levels, the most frequent as the fill)."""
     present = [c for c in cells if c.lower() not in MISSING]
+    if not present:
+        raise ActlabError(f"{path}: column {name!r} has no values")
     numbers = [_number(c) for c in present]
-    if missing and not impute:
+    if all(v is not None for v in numbers):
+        column = {"name": name, "kind": "numeric", "fill": float(np.mean(numbers))}
+    else:
+        fill = Counter(present).most_common(1)[0][0]
+        column = {"name": name, "kind": "categorical", "fill": fill}
+        column["levels"] = sorted(set(present))
+    column["impute"] = bool(impute)
+    return column
+
+
+def _encode(path, column, cells):
+    """A column's cells as features: (n, 1) numbers or an (n, k) one-hot
+    block, with the feature names, following the column's schema."""
+    name = column["name"]
+    missing = [i for i, c in enumerate(cells) if c.lower() in MISSING]
+    if missing and not column["impute"]:
         raise ActlabError(
             f"{path}: missing value in column {name!r} at line {missing[0] + 2}"
             f" ({len(missing)} in all); pass impute=True (--impute) to fill them"
         )
-    if not present:
-        raise ActlabError(f"{path}: column {name!r} has no values")
-    if all(v is not None for v in numbers):
-        fill = float(np.mean(numbers))
-        values = [fill if c.lower() in MISSING else float(c) for c in cells]
-        return np.array(values)[:, None], [name]
-    fill = Counter(present).most_common(1)[0][0]
-    values = [fill if c.lower() in MISSING else c for c in cells]
-    levels = sorted(set(values))
+    values = [column["fill"] if c.lower() in MISSING else c for c in cells]
+    if column["kind"] == "numeric":
+        numbers = [_number(str(v)) for v in values]
+        if None in numbers:
+            i = numbers.index(None)
+            raise ActlabError(
+                f"{path}: column {name!r} must be numeric, but line {i + 2} has "
+                f"{cells[i]!r}"
+            )
+        return np.array(numbers)[:, None], [name]
+    levels = column["levels"]
+    unseen = sorted(set(values) - set(levels))
+    if unseen:
+        raise ActlabError(
+            f"{path}: column {name!r} has the value {unseen[0]!r}, not seen in "
+            f"training (seen: {', '.join(levels)})"
+        )
     onehot = np.array([[v == level for level in levels] for v in values], dtype=float)
     return onehot, [f"{name}={level}" for level in levels]
 
@@ -90,44 +115,76 @@ def _target(path, name, cells, task):
     return labels, task
 
 
-def read_csv(path, target: str, *, task: str | None = None, impute: bool = False):
+def read_csv(
+    path,
+    target: str | None = None,
+    *,
+    task: str | None = None,
+    impute: bool = False,
+    schema: dict | None = None,
+):
     """Load a CSV file with a header line.
 
     Parameters
     ----------
     path : str or Path
     target : str
-        The target column's name.
+        The target column's name (optional with a ``schema``: new data to
+        predict may lack it).
     task : {"classification", "regression"}, optional
         Inferred when omitted: classification for a non-numeric target or for
         at most 20 distinct integer values, regression otherwise.
     impute : bool, default False
         Fill missing feature values (the column mean, or the most frequent
         category) instead of reporting the first one with its line and column.
+    schema : dict, optional
+        The ``schema`` of a dataset read before (a model's training data):
+        the same columns, categories and fills are used, so new data is
+        encoded exactly as the training data was; its extra columns are
+        ignored and a missing one is an error.
 
     Returns
     -------
     Dataset
         Numeric columns as they are, non-numeric ones one-hot encoded (one
-        feature ``"col=value"`` per category, sorted).
+        feature ``"col=value"`` per category, sorted); ``schema`` says how,
+        and ``y`` is None when a schema is given and the target is absent.
     """
     if task is not None and task not in TASKS:
         raise ActlabError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
     path = Path(path)
     header, rows = _rows(path)
-    if target not in header:
+    if schema is not None:
+        target = schema["target"] if target is None else target
+        task = schema["task"]
+    if target is None:
+        raise ActlabError(f"name the target column of {path} (columns: {header})")
+    if target not in header and schema is None:
         raise ActlabError(
             f"{path} has no column {target!r}{did_you_mean(target, header)} "
             f"(columns: {', '.join(header)})"
         )
-    columns = list(zip(*rows, strict=True))
+    cells = dict(zip(header, zip(*rows, strict=True), strict=True))
+    if schema is None:
+        columns = [_column(path, h, cells[h], impute) for h in header if h != target]
+        if not columns:
+            raise ActlabError(f"{path} has no feature columns besides {target!r}")
+    else:
+        columns = schema["columns"]
+        absent = [c["name"] for c in columns if c["name"] not in cells]
+        if absent:
+            raise ActlabError(
+                f"{path} lacks the column {absent[0]!r} the model was trained on "
+                f"(it needs: {', '.join(c['name'] for c in columns)})"
+            )
     blocks, names = [], []
-    for name, cells in zip(header, columns, strict=True):
-        if name != target:
-            block, block_names = _column(path, name, cells, impute)
-            blocks.append(block)
-            names += block_names
-    if not blocks:
-        raise ActlabError(f"{path} has no feature columns besides {target!r}")
-    y, task = _target(path, target, columns[header.index(target)], task)
-    return Dataset(path.stem, np.hstack(blocks), y, task, names, target)
+    for column in columns:
+        block, block_names = _encode(path, column, cells[column["name"]])
+        blocks.append(block)
+        names += block_names
+    y = None
+    if target in cells:
+        y, task = _target(path, target, cells[target], task)
+    ds = Dataset(path.stem, np.hstack(blocks), y, task, names, target)
+    ds.schema = {"target": target, "task": task, "columns": columns}
+    return ds

@@ -21,6 +21,9 @@ class Dataset:
     #: The noise-free target, for the seed's regression problems (the noise
     #: ceiling is the R^2 of this on noisy targets).
     clean: np.ndarray | None = None
+    #: How a CSV file's columns became features (``read_csv(..., schema=)``
+    #: reads new data the same way); None for the bundled datasets.
+    schema: dict | None = None
 
     @property
     def n_samples(self) -> int:

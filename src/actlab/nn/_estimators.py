@@ -260,19 +260,21 @@ class _BaseMLP(BaseEstimator):
             X, T, sample_weight, validation, incremental
         )
         if self.solver == "lbfgs":
-            history = fit_lbfgs(
-                self.network_,
-                X,
-                T,
-                max_iter=self.max_iter,
-                weights=sample_weight,
-                l2=self.alpha,
-            )
-            self.loss_curve_ += history.loss_curve
-            self.best_loss_ = min(self.best_loss_, history.best_loss)
-            self.n_iter_ += history.n_iter
-            if validation is not None:
-                self._record_validation(validation)
+            callback, state = self._epoch_callback(validation, self.max_iter, True)
+            start = self.n_iter_
+            try:
+                fit_lbfgs(
+                    self.network_,
+                    X,
+                    T,
+                    max_iter=self.max_iter,
+                    weights=sample_weight,
+                    l2=self.alpha,
+                    callback=lambda i, loss: callback(start + i, loss),
+                )
+            finally:
+                if state["bar"] is not None:
+                    state["bar"].close()
             return self
         if self._optimizer is None:
             self._optimizer = self._make_optimizer()
@@ -346,7 +348,8 @@ class _BaseMLP(BaseEstimator):
             if validation is not None:
                 vloss, vscore = self._record_validation(validation)
                 metrics.update(validation_loss=vloss, validation_score=vscore)
-            metrics["learning_rate"] = self._optimizer.learning_rate
+            if self._optimizer is not None:  # (L-BFGS has no learning rate)
+                metrics["learning_rate"] = self._optimizer.learning_rate
             metrics["seconds"] = time.perf_counter() - started
             done[0] += 1
             if bar is not None:

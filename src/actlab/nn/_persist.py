@@ -63,6 +63,7 @@ def save(model, path) -> Path:
         "feature_names_in": None if names is None else [str(n) for n in names],
         "validation_loss_curve": [float(v) for v in model.validation_loss_curve_],
         "validation_scores": [float(v) for v in model.validation_scores_],
+        "preprocessing": _jsonable(getattr(model, "preprocessing_", None)),
         "loss_curve": [float(v) for v in model.loss_curve_],
         "n_iter": int(model.n_iter_),
         "best_loss": float(model.best_loss_),
@@ -126,6 +127,8 @@ def load(path):
         model.feature_names_in_ = np.array(meta["feature_names_in"], dtype=object)
     model.validation_loss_curve_ = meta.get("validation_loss_curve", [])
     model.validation_scores_ = meta.get("validation_scores", [])
+    if meta.get("preprocessing") is not None:
+        model.preprocessing_ = _plain(meta["preprocessing"])
     return model
 
 

@@ -117,9 +117,21 @@ def fit(
 
 
 def fit_lbfgs(
-    net: Network, X, T, *, max_iter: int = 200, weights=None, l2: float = 0.0
+    net: Network,
+    X,
+    T,
+    *,
+    max_iter: int = 200,
+    weights=None,
+    l2: float = 0.0,
+    callback=None,
 ) -> History:
-    """Train ``net`` in place with scipy's L-BFGS-B on all its parameters."""
+    """Train ``net`` in place with scipy's L-BFGS-B on all its parameters.
+
+    The loss curve has one entry per iteration (line-search evaluations are
+    not iterations); ``callback(iteration, loss)`` is called after each with
+    the network at that iterate, and returning True stops.
+    """
     X, T = np.asarray(X, np.float64), np.asarray(T, np.float64)
     params = _params(net)
     shapes = [p.shape for p in params]
@@ -136,13 +148,24 @@ def fit_lbfgs(
         unpack(theta)
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grads = net.loss_and_grads(X, T, weights, l2)
-        history.loss_curve.append(loss)
         flat = np.concatenate([g.ravel() for pair in grads for g in pair])
-        return loss, flat
+        return loss, flat.astype(np.float64)
+
+    def on_iteration(intermediate_result):
+        history.loss_curve.append(float(intermediate_result.fun))
+        if callback is not None:
+            unpack(intermediate_result.x)
+            if callback(len(history.loss_curve) - 1, history.loss_curve[-1]):
+                raise StopIteration
 
     theta0 = np.concatenate([p.ravel() for p in params]).astype(np.float64)
     result = scipy.optimize.minimize(
-        objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter}
+        objective,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter},
+        callback=on_iteration,
     )
     unpack(result.x)
     history.best_loss, history.n_iter = float(result.fun), int(result.nit)

@@ -1,0 +1,170 @@
+"""Train on a dataset and predict on new data: what ``actlab train`` and
+``actlab predict`` do, as functions.
+
+A model trained here carries its preprocessing (``preprocessing_``): how the
+CSV's columns became features (the schema: categories, fills) and the
+standardisation of each feature (mean and scale from the training split), so
+``predict`` reads a new file exactly as the training file was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .datasets import NAMES, Dataset, load, read_csv
+from .errors import ActlabError, did_you_mean
+from .nn._estimators import MLPClassifier, MLPRegressor
+
+
+def load_data(source, target=None, *, task=None, impute=False, schema=None) -> Dataset:
+    """A CSV file (by path) or a bundled dataset (by name)."""
+    text = str(source)
+    path = Path(text)
+    if path.suffix.lower() == ".csv" or path.exists():
+        if target is None and schema is None:
+            raise ActlabError(f"--target is required for a CSV file ({text})")
+        return read_csv(path, target, task=task, impute=impute, schema=schema)
+    if text.lower() not in NAMES:
+        raise ActlabError(
+            f"{text!r} is neither a CSV file nor a bundled dataset"
+            f"{did_you_mean(text.lower(), NAMES)} (bundled: {', '.join(NAMES)})"
+        )
+    ds = load(text)
+    if task is not None and task != ds.task:
+        raise ActlabError(f"{ds.name} is a {ds.task} dataset, not {task}")
+    return ds
+
+
+@dataclass
+class Metrics:
+    """The headline metrics of a fitted model on one split."""
+
+    split: str
+    n: int
+    values: dict
+
+    def line(self) -> str:
+        parts = ", ".join(f"{k} {v:.4f}" for k, v in self.values.items())
+        return f"{self.split:<10} n={self.n:<6} {parts}"
+
+
+def metrics(model, X, y, split: str) -> Metrics:
+    """Accuracy and log-loss (classification) or R^2 and MSE (regression)."""
+    from sklearn.metrics import log_loss, mean_squared_error, r2_score
+
+    if isinstance(model, MLPClassifier):
+        proba = model.predict_proba(X)
+        labels = model.classes_
+        values = {"accuracy": float(np.mean(model.predict(X) == y))}
+        if len(labels) > 1:
+            values["log_loss"] = float(log_loss(y, proba, labels=labels))
+    else:
+        pred = model.predict(X)
+        values = {"r2": float(r2_score(y, pred)), "mse": mean_squared_error(y, pred)}
+        values["mse"] = float(values["mse"])
+    return Metrics(split, len(X), values)
+
+
+def standardise(X, mean=None, scale=None):
+    """``(X - mean) / scale``; the statistics from ``X`` when not given."""
+    if mean is None:
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)
+    return (X - np.asarray(mean)) / np.asarray(scale), mean, scale
+
+
+def train(
+    ds: Dataset,
+    *,
+    task=None,
+    validation=0.2,
+    random_state=0,
+    **params,
+):
+    """Fit an estimator on ``ds`` with a held-out validation split.
+
+    Returns ``(model, [train Metrics, validation Metrics])``; the model has
+    ``preprocessing_`` for ``predict_data``.
+    """
+    from sklearn.model_selection import train_test_split
+
+    task = task or ds.task
+    if not 0 <= validation < 1:
+        raise ActlabError(f"--validation must lie in [0, 1), got {validation}")
+    X, y = ds.X, ds.y
+    split = None
+    if validation:
+        stratify = None
+        if task == "classification":
+            _, counts = np.unique(y, return_counts=True)
+            stratify = y if counts.min() >= 2 else None
+        try:
+            split = train_test_split(
+                X, y, test_size=validation, random_state=random_state, stratify=stratify
+            )
+        except ValueError as exc:
+            raise ActlabError(
+                f"cannot hold out {validation} of {len(X)} rows: {exc}"
+            ) from None
+    Xa, Xb, ya, yb = split if split else (X, None, y, None)
+    Xa, mean, scale = standardise(Xa)
+    cls = MLPClassifier if task == "classification" else MLPRegressor
+    model = cls(random_state=random_state, **params)
+    val = None if Xb is None else (standardise(Xb, mean, scale)[0], yb)
+    model.fit(Xa, ya, validation_data=val)
+    model.preprocessing_ = {
+        "dataset": ds.name,
+        "schema": ds.schema,
+        "feature_names": list(ds.feature_names),
+        "mean": np.asarray(mean).tolist(),
+        "scale": np.asarray(scale).tolist(),
+    }
+    report = [metrics(model, Xa, ya, "train")]
+    if val is not None:
+        report.append(metrics(model, *val, "validation"))
+    return model, report
+
+
+def prepare(model, source):
+    """New data, read and standardised as the model's training data was:
+    ``(X, y or None, Dataset)``."""
+    pre = getattr(model, "preprocessing_", None)
+    if pre is None:
+        raise ActlabError(
+            "this model has no record of its training data's preprocessing "
+            "(it was not made by actlab train)"
+        )
+    ds = load_data(source, schema=pre["schema"]) if pre["schema"] else load(source)
+    if ds.X.shape[1] != len(pre["mean"]):
+        raise ActlabError(
+            f"{source} gives {ds.X.shape[1]} features; the model was trained on "
+            f"{len(pre['mean'])}"
+        )
+    X = standardise(ds.X, pre["mean"], pre["scale"])[0]
+    return X, ds.y, ds
+
+
+def predictions_table(model, X) -> tuple[list, list]:
+    """Header and rows: the prediction, and each class's probability."""
+    pred = model.predict(X)
+    if isinstance(model, MLPClassifier) and not model._multilabel:
+        proba = model.predict_proba(X)
+        header = ["prediction", *[f"p({c})" for c in model.classes_]]
+        rows = [
+            [p, *(f"{v:.6g}" for v in row)] for p, row in zip(pred, proba, strict=True)
+        ]
+        return header, rows
+    pred = np.asarray(pred).reshape(len(X), -1)
+    header = (
+        ["prediction"]
+        if pred.shape[1] == 1
+        else [f"y{i}" for i in range(pred.shape[1])]
+    )
+    return header, [
+        [f"{v:.8g}" if isinstance(v, float) else v for v in row]
+        for row in pred.tolist()
+    ]
