@@ -240,6 +240,10 @@ def _cmd_predict(args) -> int:
 def _cmd_demo(args) -> int:
     from . import demo, plotting
 
+    if args.animate and not str(args.animate).lower().endswith(".gif"):
+        raise ActlabError(
+            f"--animate writes a GIF: give a .gif path, got {args.animate}"
+        )
     params = {}
     if args.epochs is not None:
         params["max_iter"] = args.epochs
@@ -261,10 +265,6 @@ def _cmd_demo(args) -> int:
     out = args.out or f"{result.problem}.png"
     print(f"wrote {plotting.save_figure(axes[0].figure, out)}")
     if args.animate:
-        if not str(args.animate).lower().endswith(".gif"):
-            raise ActlabError(
-                f"--animate writes a GIF: give a .gif path, got {args.animate}"
-            )
         demo.animate(result, args.animate, frames=args.frames)
         print(f"wrote {args.animate}")
     return 0

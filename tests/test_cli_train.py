@@ -1,0 +1,157 @@
+"""actlab train and predict, end to end, on CSV files and bundled data."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from actlab import MLPClassifier, load
+from actlab.cli import main
+
+
+def _write_csv(path, rows, header):
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def fruit(tmp_path):
+    """Two numeric features and a categorical one; the label depends on all."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for _ in range(300):
+        w, h = rng.normal(size=2)
+        colour = rng.choice(["red", "green", "blue"])
+        label = "apple" if w + h + (colour == "red") > 0.5 else "pear"
+        rows.append([f"{w:.4f}", f"{h * 100:.2f}", colour, label])
+    return _write_csv(
+        tmp_path / "fruit.csv", rows, ["width", "height", "colour", "kind"]
+    )
+
+
+def test_train_then_predict_a_csv(fruit, tmp_path, capsys):
+    model_path = tmp_path / "fruit.actlab"
+    code = main(
+        [
+            "train",
+            str(fruit),
+            "--target",
+            "kind",
+            "--hidden",
+            "16",
+            "--activation",
+            "tanh",
+            "--epochs",
+            "150",
+            "--lr",
+            "0.01",
+            "--out",
+            str(model_path),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "epoch [" in err  # the progress bar
+    assert "validation" in out and "accuracy" in out and "saved the model" in out
+    model = load(model_path)
+    assert isinstance(model, MLPClassifier) and list(model.classes_) == [
+        "apple",
+        "pear",
+    ]
+    assert model.preprocessing_["schema"]["columns"][2]["levels"] == [
+        "blue",
+        "green",
+        "red",
+    ]
+
+    preds = tmp_path / "pred.csv"
+    assert main(["predict", str(model_path), str(fruit), "--out", str(preds)]) == 0
+    err = capsys.readouterr().err
+    accuracy = float(err.split("accuracy ")[1].split(",")[0])
+    assert accuracy >= 0.9
+    rows = list(csv.reader(preds.read_text().splitlines()))
+    assert rows[0] == ["prediction", "p(apple)", "p(pear)"] and len(rows) == 301
+
+
+def test_predict_new_rows_without_the_target(fruit, tmp_path, capsys):
+    model_path = tmp_path / "m.actlab"
+    main(["train", str(fruit), "--target", "kind", "--quiet", "--out", str(model_path)])
+    new = _write_csv(
+        tmp_path / "new.csv", [["red", "0.1", "1.0"]], ["colour", "width", "height"]
+    )
+    capsys.readouterr()
+    assert main(["predict", str(model_path), str(new)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "prediction,p(apple),p(pear)" and len(out) == 2
+    bad = _write_csv(
+        tmp_path / "bad.csv", [["purple", "0.1", "1.0"]], ["colour", "width", "height"]
+    )
+    assert main(["predict", str(model_path), str(bad)]) == 2
+    assert (
+        "'purple', not seen in training (seen: blue, green, red)"
+        in capsys.readouterr().err
+    )
+    short = _write_csv(tmp_path / "short.csv", [["0.1"]], ["width"])
+    assert main(["predict", str(model_path), str(short)]) == 2
+    assert "lacks the column 'height'" in capsys.readouterr().err
+
+
+def test_train_a_bundled_regression(tmp_path, capsys):
+    model_path = tmp_path / "d.actlab"
+    code = main(
+        [
+            "train",
+            "diabetes",
+            "--hidden",
+            "16",
+            "--activation",
+            "tanh",
+            "--solver",
+            "lbfgs",
+            "--alpha",
+            "1",
+            "--quiet",
+            "--out",
+            str(model_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "r2" in out and "mse" in out
+    val_r2 = float(out.split("validation")[1].split("r2 ")[1].split(",")[0])
+    assert val_r2 > 0.3
+    assert main(["predict", str(model_path), "diabetes"]) == 0
+    assert "r2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "nope.csv", "--target", "y"], "no such CSV file"),
+        (["train", "digitz"], "did you mean digits"),
+        (["train", "{csv}"], "--target is required"),
+        (["train", "{csv}", "--target", "knd"], "did you mean kind"),
+        (["train", "{csv}", "--target", "kind", "--activation", "relux"], "relu"),
+        (
+            ["train", "{csv}", "--target", "kind", "--solver", "newton"],
+            "solver must be",
+        ),
+        (["train", "{csv}", "--target", "kind", "--validation", "1.5"], "--validation"),
+        (["train", "{csv}", "--target", "kind", "--task", "regression"], "not numeric"),
+        (["train", "digits", "--hidden", "0"], "layer sizes must be positive"),
+        (["predict", "missing.actlab", "digits"], "no such model file"),
+    ],
+)
+def test_train_and_predict_bad_input(argv, message, fruit, capsys):
+    argv = [str(fruit) if a == "{csv}" else a for a in argv]
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors exit the same way
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
