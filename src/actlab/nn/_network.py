@@ -40,8 +40,20 @@ class Cache:
     masks: list = field(default_factory=list)  # dropout masks (None: no dropout)
 
 
+class Grads(list):
+    """``[(dE/dW, dE/db), ...]`` per layer, all views into one flat array,
+    ``flat``, laid out as ``Network.theta`` is (one optimiser step updates
+    every parameter at once)."""
+
+    flat: np.ndarray
+
+
 class Network:
     """Dense layers with a per-layer activation and a loss.
+
+    Every weight and bias is a view into one flat parameter vector,
+    ``theta``, so an optimiser step, a snapshot or L-BFGS work on a single
+    array.
 
     Parameters
     ----------
@@ -97,22 +109,45 @@ class Network:
         self.dropout = _dropout_rates(dropout, len(sizes) - 2)
         self.loss: Loss = get_loss(loss)
         rng = np.random.default_rng(random_state)
-        self.layers = [
-            Dense(
-                init_weights(init, n_in, n_out, act, rng).astype(self.dtype),
-                np.zeros(n_out, dtype=self.dtype)
-                if init != "uniform"
-                else rng.uniform(-0.5, 0.5, n_out).astype(self.dtype),
-                act,
-            )
-            for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
-        ]
+        self._flatten(
+            [
+                Dense(
+                    init_weights(init, n_in, n_out, act, rng),
+                    np.zeros(n_out)
+                    if init != "uniform"
+                    else rng.uniform(-0.5, 0.5, n_out),
+                    act,
+                )
+                for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
+            ]
+        )
+
+    def _flatten(self, layers) -> None:
+        """Copy the layers' parameters into ``theta`` and make them views."""
+        shapes = [s for ly in layers for s in (ly.weights.shape, ly.bias.shape)]
+        self._shapes = shapes
+        self.theta = np.empty(sum(int(np.prod(s)) for s in shapes), self.dtype)
+        views = self._views(self.theta)
+        self.layers = []
+        for i, ly in enumerate(layers):
+            w, b = views[2 * i], views[2 * i + 1]
+            w[...], b[...] = ly.weights, ly.bias
+            self.layers.append(Dense(w, b, ly.activation))
+
+    def _views(self, flat) -> list:
+        out, start = [], 0
+        for shape in self._shapes:
+            size = int(np.prod(shape))
+            out.append(flat[start : start + size].reshape(shape))
+            start += size
+        return out
 
     @classmethod
     def from_layers(cls, layers, *, loss, dtype=np.float64) -> Network:
         """A network around existing layers (a loaded model's)."""
         net = cls.__new__(cls)
-        net.layers, net.loss, net.dtype = list(layers), get_loss(loss), np.dtype(dtype)
+        net.loss, net.dtype = get_loss(loss), np.dtype(dtype)
+        net._flatten(list(layers))
         net.dropout = [0.0] * (len(net.layers) - 1)
         return net
 
@@ -131,10 +166,15 @@ class Network:
         a = np.asarray(X, dtype=self.dtype)
         cache = Cache()
         last = len(self.layers) - 1
+        fast_output = self.fused and hasattr(self.loss, "output")
         for i, layer in enumerate(self.layers):
             cache.inputs.append(a)
-            z = a @ layer.weights + layer.bias
-            a = layer.activation.forward(z)
+            z = a @ layer.weights
+            z += layer.bias
+            if i == last and fast_output:
+                a = self.loss.output(z)  # with the loss's own normaliser
+            else:
+                a = layer.activation.forward(z)
             keep_a = layer.activation.has_output_form
             cache.kept.append(("a", a) if keep_a else ("z", z))
             cache.logits = z
@@ -162,7 +202,8 @@ class Network:
 
     # (II) + (III) backward ---------------------------------------------------
     def backward(self, cache: Cache, T, weights=None, l2: float = 0.0):
-        """Gradients ``[(dE/dW, dE/db), ...]`` of ``loss_value``, per layer."""
+        """Gradients ``[(dE/dW, dE/db), ...]`` of ``loss_value``, per layer
+        (a ``Grads``: views into one flat array)."""
         T = np.asarray(T, dtype=self.dtype)
         w = _normalised(weights, len(T))
         out = self.layers[-1].activation
@@ -170,19 +211,27 @@ class Network:
             delta = self.loss.fused_delta(cache.output, T)
         else:
             delta = _vjp(out, self.loss.grad_output(cache.output, T), cache.kept[-1])
-        delta = delta / len(T) if w is None else delta * w[:, None].astype(self.dtype)
-        grads = []
+        if w is None:
+            delta *= self.dtype.type(1.0 / len(T))
+        else:
+            delta *= w[:, None].astype(self.dtype)
+        flat = np.empty_like(self.theta)
+        views = self._views(flat)
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            a_prev = cache.inputs[i]
-            dw = a_prev.T @ delta
-            grads.append((dw + l2 * layer.weights if l2 else dw, delta.sum(axis=0)))
+            dw, db = views[2 * i], views[2 * i + 1]
+            np.matmul(cache.inputs[i].T, delta, out=dw)
+            if l2:
+                dw += self.dtype.type(l2) * layer.weights
+            delta.sum(axis=0, out=db)
             if i:
                 upstream = delta @ layer.weights.T
                 if cache.masks and cache.masks[i - 1] is not None:
                     upstream *= cache.masks[i - 1]
                 delta = _vjp(self.layers[i - 1].activation, upstream, cache.kept[i - 1])
-        return grads[::-1]
+        grads = Grads(zip(views[::2], views[1::2], strict=True))
+        grads.flat = flat
+        return grads
 
     def loss_and_grads(self, X, T, weights=None, l2: float = 0.0, rng=None):
         _, cache = self.forward(X, rng)

@@ -67,13 +67,20 @@ class Adam:
             / (1 - self.beta1**self._t)
         )
         for p, g, m, v in zip(params, grads, self._m, self._v, strict=True):
+            work = np.multiply(g, 1 - self.beta1)  # one scratch array, reused
             m *= self.beta1
-            m += (1 - self.beta1) * g
+            m += work
+            np.multiply(g, g, out=work)
+            work *= 1 - self.beta2
             v *= self.beta2
-            v += (1 - self.beta2) * g * g
+            v += work
             if self.weight_decay:
                 p -= self.learning_rate * self.weight_decay * p
-            p -= lr * m / (np.sqrt(v) + self.epsilon)
+            np.sqrt(v, out=work)
+            work += self.epsilon
+            np.divide(m, work, out=work)
+            work *= lr
+            p -= work
 
 
 @dataclass(frozen=True)

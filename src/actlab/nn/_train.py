@@ -34,13 +34,12 @@ def _params(net: Network) -> list:
     return [p for layer in net.layers for p in (layer.weights, layer.bias)]
 
 
-def _snapshot(net: Network) -> list:
-    return [p.copy() for p in _params(net)]
+def _snapshot(net: Network) -> np.ndarray:
+    return net.theta.copy()
 
 
 def _restore(net: Network, saved) -> None:
-    for p, s in zip(_params(net), saved, strict=True):
-        p[...] = s
+    net.theta[...] = saved
 
 
 def fit(
@@ -80,7 +79,10 @@ def fit(
     share = None if weights is None else weights / weights.sum()
     base, rate = optimizer.learning_rate, optimizer.learning_rate
     history, best = History(), _snapshot(net)
-    params = _params(net)
+    params = [net.theta]
+    # the batches are gathered into two reused buffers: no copy of the data
+    xbuf = np.empty((size, X.shape[1]), net.dtype)
+    tbuf = np.empty((size, T.shape[1]), net.dtype)
     for epoch in range(start_epoch, start_epoch + epochs):
         optimizer.learning_rate = schedule.rate(rate, epoch)
         order = rng.permutation(n) if shuffle else np.arange(n)
@@ -92,9 +94,12 @@ def fit(
                 w = None if weights is None else weights[idx]
                 if w is not None and not w.sum() > 0:
                     continue  # a batch of zero weight teaches nothing
-                batch_loss, grads = net.loss_and_grads(X[idx], T[idx], w, l2, rng)
+                xb, tb = xbuf[: len(idx)], tbuf[: len(idx)]
+                np.take(X, idx, axis=0, out=xb, mode="clip")  # (unbuffered)
+                np.take(T, idx, axis=0, out=tb, mode="clip")
+                batch_loss, grads = net.loss_and_grads(xb, tb, w, l2, rng)
                 loss += batch_loss * (len(idx) / n if w is None else share[idx].sum())
-                optimizer.step(params, [g for pair in grads for g in pair])
+                optimizer.step(params, [grads.flat])
         history.n_iter += 1
         if not math.isfinite(loss):
             _restore(net, best)
