@@ -91,22 +91,29 @@ def save_dataset(name, folder):
 # fit(X, y, epochs) -> (predict, epochs run) -----------------------------------
 
 
+def _shared(epochs) -> dict:
+    """The parameters both scikit-learn-style estimators take alike."""
+    return dict(
+        hidden_layer_sizes=(HIDDEN,),
+        activation="tanh",
+        solver="adam",
+        learning_rate_init=LR,
+        batch_size=BATCH,
+        max_iter=epochs,
+        alpha=0.0,
+        random_state=SEED,
+        n_iter_no_change=10**9,
+    )
+
+
 def actlab_setup():
     from actlab import MLPClassifier
 
     def fit(X, y, epochs):
         model = MLPClassifier(
-            hidden_layer_sizes=(HIDDEN,),
-            activation="tanh",
-            solver="adam",
-            learning_rate_init=LR,
-            batch_size=BATCH,
-            max_iter=epochs,
-            alpha=0.0,
+            **_shared(epochs),
             dtype="float32",
             shuffle=True,
-            random_state=SEED,
-            n_iter_no_change=10**9,
             init="glorot",  # scikit-learn's scheme, so accuracy is compared fairly
         ).fit(X, y)
         return model.predict, model.n_iter_
@@ -122,18 +129,7 @@ def sklearn_setup():
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
     def fit(X, y, epochs):
-        model = MLPClassifier(
-            hidden_layer_sizes=(HIDDEN,),
-            activation="tanh",
-            solver="adam",
-            learning_rate_init=LR,
-            batch_size=BATCH,
-            max_iter=epochs,
-            alpha=0.0,
-            random_state=SEED,
-            n_iter_no_change=10**9,
-            tol=0,
-        ).fit(X, y)
+        model = MLPClassifier(**_shared(epochs), tol=0).fit(X, y)
         return model.predict, model.n_iter_
 
     return fit

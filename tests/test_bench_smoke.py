@@ -6,12 +6,13 @@ import json
 import math
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "elementwise.py"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 ACTIVATIONS = ("logistic", "relu", "softmax")
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_elementwise", BENCH)
+def load_bench(name="elementwise"):
+    """A bench/ script as a module."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

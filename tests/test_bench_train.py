@@ -4,16 +4,12 @@ asserted: speed lives in bench/)."""
 import importlib.util
 import json
 import math
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "train.py"
+from test_bench_smoke import load_bench as _load
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_train", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("train")
 
 
 def test_quick_run_writes_every_row(tmp_path, capsys):
