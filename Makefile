@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## the main job on the embedded default: the catalog and the seed's Figure 1
+## the main job on the embedded default: the catalog, the seed's Figure 1 and its XOR network
 run: $(STAMP)
 	$(BIN)/actlab list
 	$(BIN)/actlab plot identity logistic tanh -o out/figure1.png
+	$(BIN)/actlab demo xor -o out/demo_xor.png
 
 ## the whole test suite, lint included (warnings are errors)
 test: $(STAMP) lint

@@ -301,3 +301,33 @@ def test_feature_names_in_from_a_dataframe():
     model.fit(frame, ds.y)
     assert list(model.feature_names_in_) == ds.feature_names
     assert model.score(frame, ds.y) >= 0.95
+
+
+def test_progress_bar_draws_the_last_state_on_close():
+    import io
+
+    from actlab._progress import ProgressBar
+
+    out = io.StringIO()
+    bar = ProgressBar(5, "epoch", stream=out)
+    for done in (1, 2, 3):
+        bar.update(done, f"loss {1 / done:.3f}")
+    bar.close()  # stopped early: the line for 3/5 is written, not lost
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("epoch [") and "1/5" in lines[0]
+    assert "3/5 loss 0.333" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLPClassifier((5,), "gelu", max_iter=3, alpha=0.01, random_state=0),
+        lambda: MLPRegressor((5,), "mish", loss="huber", max_iter=3, random_state=0),
+    ],
+)
+def test_check_gradients_of_a_fitted_estimator(make):
+    from actlab.nn import check_gradients
+
+    ds = load("ring", n=3, random_state=0)
+    model = make().fit(ds.X, ds.y)
+    assert check_gradients(model, ds.X, ds.y) < 1e-6

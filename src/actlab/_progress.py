@@ -36,12 +36,15 @@ class ProgressBar:
         self.every = 0.1 if self.tty else 5.0
         self._last_draw = -float("inf")
         self._line = ""
+        self._pending = None
 
     def update(self, done: int, text: str = "") -> None:
         now = time.perf_counter()
         final = done >= self.total
         if not final and now - self._last_draw < self.every and self._line:
+            self._pending = (done, text)  # drawn by close() if nothing follows
             return
+        self._pending = None
         self._last_draw = now
         elapsed = now - self.start
         left = elapsed / done * (self.total - done) if done else 0.0
@@ -59,6 +62,11 @@ class ProgressBar:
         self._line = line
 
     def close(self) -> None:
+        """Draw the last state if it was skipped, and end the line."""
+        if self._pending is not None:
+            done, text = self._pending
+            self._last_draw = -float("inf")
+            self.update(done, text)
         if self.tty and self._line:
             self.stream.write("\n")
             self.stream.flush()

@@ -260,7 +260,8 @@ def _cmd_demo(args) -> int:
     line = f"{result.problem}: test {result.metric} {result.test_score:.4f}"
     if result.noise_ceiling is not None:
         line += f" (noise ceiling {result.noise_ceiling:.4f})"
-    print(line + f" after {result.model.n_iter_} passes")
+    unit = "iterations" if result.model.solver == "lbfgs" else "passes"
+    print(line + f" after {result.model.n_iter_} {unit}")
     axes = demo.draw(result)
     out = args.out or f"{result.problem}.png"
     print(f"wrote {plotting.save_figure(axes[0].figure, out)}")

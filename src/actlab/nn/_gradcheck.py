@@ -11,7 +11,9 @@ def check_gradients(net, X, T, *, weights=None, l2: float = 0.0, eps=1e-6) -> fl
 
     Parameters
     ----------
-    net : Network (float64)
+    net : Network (float64), or a fitted MLPClassifier / MLPRegressor
+        An estimator is checked through its network, with ``T`` its labels
+        or targets (encoded as in training) and its L2 penalty ``alpha``.
     X : array of shape (n_samples, n_inputs)
     T : array of shape (n_samples, n_outputs)
     weights : array of shape (n_samples,), optional
@@ -25,6 +27,10 @@ def check_gradients(net, X, T, *, weights=None, l2: float = 0.0, eps=1e-6) -> fl
     float
         ``max |analytic - numeric| / max(|analytic|, |numeric|, 1e-8)``.
     """
+    if hasattr(net, "network_"):  # an estimator
+        model, net = net, net.network_
+        T, l2 = model._encode(np.asarray(T)), model.alpha
+        X = np.asarray(X, dtype=net.dtype)
     _, grads = net.loss_and_grads(X, T, weights, l2)
     worst = 0.0
     for layer, (dw, db) in zip(net.layers, grads, strict=True):
