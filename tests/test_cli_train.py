@@ -114,7 +114,7 @@ def test_train_a_bundled_regression(tmp_path, capsys):
             "--solver",
             "lbfgs",
             "--alpha",
-            "1",
+            "0.1",
             "--quiet",
             "--out",
             str(model_path),
@@ -124,6 +124,7 @@ def test_train_a_bundled_regression(tmp_path, capsys):
     assert code == 0 and "r2" in out and "mse" in out
     val_r2 = float(out.split("validation")[1].split("r2 ")[1].split(",")[0])
     assert val_r2 > 0.3
+    assert "L-BFGS:" in out and "iterations" in out
     assert main(["predict", str(model_path), "diabetes"]) == 0
     assert "r2" in capsys.readouterr().err
 
@@ -144,10 +145,22 @@ def test_train_a_bundled_regression(tmp_path, capsys):
         (["train", "{csv}", "--target", "kind", "--task", "regression"], "not numeric"),
         (["train", "digits", "--hidden", "0"], "layer sizes must be positive"),
         (["predict", "missing.actlab", "digits"], "no such model file"),
+        (["train", "digits", "--epochs", "0"], "--epochs: must be 1 or more"),
+        (["train", "digits", "--lr", "nan"], "--lr: must be a finite number > 0"),
+        (["train", "digits", "--dropout", "1.5"], "--dropout: must lie in [0, 1)"),
+        (["train", "digits", "--early-stopping", "--validation", "0"], "needs a val"),
+        (
+            ["train", "{csv}", "--target", "width", "--task", "classification"],
+            "Unknown label type",
+        ),
+        (["train", "digits", "--out", "{csv}/m.actlab"], "cannot write the model"),
+        (["demo", "sin", "--loss", "cross_entropy"], "does not suit MLPRegressor"),
+        (["demo", "xor", "--frames", "0", "--animate", "x.gif"], "--frames"),
+        (["demo", "xor", "-o", "x.jpg"], "unsupported figure format '.jpg'"),
     ],
 )
 def test_train_and_predict_bad_input(argv, message, fruit, capsys):
-    argv = [str(fruit) if a == "{csv}" else a for a in argv]
+    argv = [a.replace("{csv}", str(fruit)) for a in argv]
     try:
         code = main(argv)
     except SystemExit as exc:  # argparse's own errors exit the same way
@@ -155,3 +168,62 @@ def test_train_and_predict_bad_input(argv, message, fruit, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_missing_values_reported_in_one_line_then_imputed(tmp_path, capsys):
+    rows = [["1", "a", "x"], ["", "b", "y"], ["3", "", "x"], ["4", "a", "y"]] * 5
+    data = _write_csv(tmp_path / "holes.csv", rows, ["n", "c", "label"])
+    assert main(["train", str(data), "--target", "label", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "10 missing values in 2 columns (first: column 'n' at line 3)" in err
+    model = tmp_path / "h.actlab"
+    assert (
+        main(
+            [
+                "train",
+                str(data),
+                "--target",
+                "label",
+                "--impute",
+                "--quiet",
+                "--out",
+                str(model),
+            ]
+        )
+        == 0
+    )
+    assert main(["predict", str(model), str(data)]) == 0
+
+
+def test_a_bundled_model_refuses_a_csv(fruit, tmp_path, capsys):
+    model = tmp_path / "iris.actlab"
+    assert main(["train", "iris", "--quiet", "--epochs", "5", "--out", str(model)]) == 0
+    assert main(["predict", str(model), str(fruit)]) == 2
+    assert "trained on the bundled dataset 'iris'" in capsys.readouterr().err
+
+
+def test_regression_predictions_are_in_the_targets_units(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, 200)
+    rows = [[f"{v:.4f}", f"{1000 + 500 * v:.2f}"] for v in x]
+    data = _write_csv(tmp_path / "price.csv", rows, ["x", "price"])
+    model = tmp_path / "p.actlab"
+    main(
+        [
+            "train",
+            str(data),
+            "--target",
+            "price",
+            "--hidden",
+            "8",
+            "--solver",
+            "lbfgs",
+            "--quiet",
+            "--out",
+            str(model),
+        ]
+    )
+    capsys.readouterr()
+    assert main(["predict", str(model), str(data)]) == 0
+    preds = [float(line) for line in capsys.readouterr().out.splitlines()[1:]]
+    assert np.allclose(preds, 1000 + 500 * x, atol=10)

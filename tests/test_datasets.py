@@ -90,7 +90,10 @@ def test_csv_regression_target_inferred_and_string_labels(tmp_path):
 
 def test_csv_missing_values_reported_or_imputed(tmp_path):
     path = _write(tmp_path, "a,b,y\n1,x,0\n,x,1\n3,,1\n")
-    with pytest.raises(ActlabError, match=r"missing value in column 'a' at line 3"):
+    with pytest.raises(
+        ActlabError,
+        match=r"2 missing values in 2 columns \(first: column 'a' at line 3\)",
+    ):
         read_csv(path, "y")
     ds = read_csv(path, "y", impute=True)
     np.testing.assert_array_equal(ds.X[:, 0], [1, 2, 3])  # the mean

@@ -10,8 +10,18 @@ input and from the cached output, verified to the ulp.
 from ._version import __version__
 from .activations import Activation, Kink, OutputFormUnavailable, get, names
 from .errors import ActlabError
-from .nn._estimators import MLPClassifier, MLPRegressor
 from .nn._persist import load
+
+
+def __getattr__(name):
+    # the estimators import scikit-learn (about 2 s): only when asked for,
+    # so `actlab list` and `import actlab` stay quick
+    if name in ("MLPClassifier", "MLPRegressor"):
+        from .nn import _estimators
+
+        return getattr(_estimators, name)
+    raise AttributeError(f"module 'actlab' has no attribute {name!r}")
+
 
 __all__ = [
     "Activation",

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -174,9 +175,59 @@ def _sizes(text: str) -> tuple:
     return sizes
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
+    return value
+
+
+def _writable(path, what: str) -> None:
+    """Fail before the work, not after it, when the output cannot be written
+    (missing folders are created, as save_figure does)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ActlabError(f"cannot write {what} to {path}: it is a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ActlabError(f"cannot write {what} to {path}: {exc.strerror}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise ActlabError(f"cannot write {what} to {path}: the folder is read-only")
+
+
 def _cmd_train(args) -> int:
     from . import workflow
 
+    out = args.out or f"{Path(str(args.data)).stem.lower()}.actlab"
+    _writable(out, "the model")
+    if args.early_stopping and not args.validation:
+        raise ActlabError("--early-stopping needs a validation split: --validation > 0")
     ds = workflow.load_data(args.data, args.target, task=args.task, impute=args.impute)
     acts = [a.strip() for a in args.activation.split(";")]
     activation = acts[0] if len(acts) == 1 else acts
@@ -205,10 +256,9 @@ def _cmd_train(args) -> int:
     model, report = workflow.train(
         ds, task=task, validation=args.validation, random_state=args.seed, **params
     )
-    print(f"stopped after {model.n_iter_} epochs")
+    print(workflow.how_it_stopped(model))
     for row in report:
         print(row.line())
-    out = args.out or f"{ds.name}.actlab"
     model.save(out)
     print(f"saved the model to {out}")
     return 0
@@ -244,6 +294,11 @@ def _cmd_demo(args) -> int:
         raise ActlabError(
             f"--animate writes a GIF: give a .gif path, got {args.animate}"
         )
+    out = args.out or f"{str(args.problem).lower()}.png"
+    plotting.figure_format(out)
+    _writable(out, "the figure")
+    if args.animate:
+        _writable(args.animate, "the animation")
     params = {}
     if args.epochs is not None:
         params["max_iter"] = args.epochs
@@ -263,7 +318,6 @@ def _cmd_demo(args) -> int:
     unit = "iterations" if result.model.solver == "lbfgs" else "passes"
     print(line + f" after {result.model.n_iter_} {unit}")
     axes = demo.draw(result)
-    out = args.out or f"{result.problem}.png"
     print(f"wrote {plotting.save_figure(axes[0].figure, out)}")
     if args.animate:
         demo.animate(result, args.animate, frames=args.frames)
@@ -335,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "train",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         help="train a network on a CSV file or a bundled dataset and save it",
         epilog="bundled datasets: and, or, xor, ring, sin, abs, digits, "
         "breast_cancer, wine, iris, diabetes",
@@ -351,25 +406,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="a name, spec or per-layer list split by ';' (default relu)",
     )
     p.add_argument("--solver", default="adam", help="adam, sgd or lbfgs")
-    p.add_argument("--loss", help="the loss (default: inferred from the task)")
-    p.add_argument("--epochs", type=int, default=200, help="most passes (200)")
-    p.add_argument("--lr", type=float, default=0.001, help="learning rate (0.001)")
-    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument(
+        "--loss",
+        help="default: cross-entropy (classification) or squared_error; also "
+        "absolute_error, huber[:delta=D], poisson",
+    )
+    p.add_argument(
+        "--epochs", type=_positive_int, default=200, help="most passes over the data"
+    )
+    p.add_argument("--lr", type=_positive_float, default=0.001, help="learning rate")
+    p.add_argument("--batch-size", type=_positive_int, default=200)
     p.add_argument("--alpha", type=float, default=0.0001, help="L2 penalty")
-    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument(
+        "--dropout", type=_fraction, default=0.0, help="hidden-unit dropout rate"
+    )
     p.add_argument(
         "--early-stopping",
         action="store_true",
         help="stop on the validation loss and keep the best weights",
     )
-    p.add_argument("--patience", type=int, default=10, help="n_iter_no_change")
     p.add_argument(
-        "--validation", type=float, default=0.2, help="held-out fraction (0.2)"
+        "--patience",
+        type=_positive_int,
+        default=10,
+        help="epochs without improvement (by 1e-4) before stopping",
+    )
+    p.add_argument(
+        "--validation", type=_fraction, default=0.2, help="held-out fraction"
     )
     p.add_argument("--dtype", default="float64", choices=("float32", "float64"))
     p.add_argument("--impute", action="store_true", help="fill missing features")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="model file (default DATA_NAME.actlab)")
+    p.add_argument("--out", help="model file (default: DATA's name + .actlab)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_train)
 
@@ -397,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--out", help="PNG (default PROBLEM.png)")
     p.add_argument("--animate", metavar="FILE.gif", help="also write a GIF")
-    p.add_argument("--frames", type=int, default=50, help="GIF frames (50)")
+    p.add_argument("--frames", type=_positive_int, default=50, help="GIF frames (50)")
     p.set_defaults(func=_cmd_demo)
     return parser
 

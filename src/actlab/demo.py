@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import get
 from .datasets import SEED_PROBLEMS, Dataset, load
 from .errors import ActlabError, did_you_mean
 from .nn._estimators import MLPClassifier, MLPRegressor
@@ -101,6 +102,11 @@ def run(
     settings = {**(REGRESS_DEFAULTS if regress else CLASSIFY_DEFAULTS), **params}
     cls = MLPRegressor if regress else MLPClassifier
     sizes = (hidden,) if hidden else ()
+    probe = cls(sizes, activation, **settings)
+    probe._check_params()  # bad settings fail here, not inside the folds
+    probe._loss_name()
+    probe._hidden()
+    get(activation)
     if "alpha" not in settings:
         settings["alpha"] = _cv_alpha(
             cls(sizes, activation, **settings), train, random_state
@@ -282,6 +288,8 @@ def animate(result: DemoResult, path, *, frames: int = 50, fps: int = 8):
 
     if not result.snapshots:
         raise ActlabError("animate needs a run with keep_snapshots=True")
+    if not (isinstance(frames, int) and frames >= 1):
+        raise ActlabError(f"frames must be a positive integer, got {frames!r}")
     total = len(result.snapshots)
     picks = np.unique(np.linspace(1, total, min(frames, total)).round().astype(int))
     fig = Figure(figsize=(11, 4.5), layout="constrained")

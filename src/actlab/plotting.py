@@ -136,14 +136,21 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
     PosixPath('out/fig1.svg')
     """
     path = Path(path)
+    fmt = figure_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=fmt)
+    return path
+
+
+def figure_format(path) -> str:
+    """The format a figure path asks for, or a one-line error."""
+    path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ActlabError(
             f"unsupported figure format '{path.suffix}' (use .png, .svg or .pdf)"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=fmt)
-    return path
+    return fmt
 
 
 def _check_range(z_range) -> tuple[float, float]:

@@ -2,9 +2,11 @@
 ``actlab predict`` do, as functions.
 
 A model trained here carries its preprocessing (``preprocessing_``): how the
-CSV's columns became features (the schema: categories, fills) and the
-standardisation of each feature (mean and scale from the training split), so
-``predict`` reads a new file exactly as the training file was read.
+CSV's columns became features (the schema: categories, fills), the
+standardisation of each feature (mean and scale from the training split),
+and for regression the standardisation of the target (undone on
+prediction), so ``predict`` reads a new file exactly as the training file
+was read and answers in the target's own units.
 """
 
 from __future__ import annotations
@@ -51,8 +53,33 @@ class Metrics:
         return f"{self.split:<10} n={self.n:<6} {parts}"
 
 
+def predict(model, X):
+    """The model's predictions in the target's own units."""
+    pred = model.predict(X)
+    pre = getattr(model, "preprocessing_", None) or {}
+    if "target_mean" in pre:
+        pred = pred * np.asarray(pre["target_scale"]) + np.asarray(pre["target_mean"])
+    return pred
+
+
+def how_it_stopped(model) -> str:
+    """One line: how many passes, and why training ended."""
+    n, most = model.n_iter_, model.max_iter
+    if model.solver == "lbfgs":
+        why = "converged" if n < most else "reached --epochs"
+        return f"L-BFGS: {n} iterations ({why})"
+    if n >= most:
+        return f"trained all {n} epochs"
+    watched = "validation " + model.monitor if model.early_stopping else "training loss"
+    return (
+        f"stopped after {n} of {most} epochs: the {watched} did not improve "
+        f"by {model.tol:g} for {model.n_iter_no_change} epochs"
+    )
+
+
 def metrics(model, X, y, split: str) -> Metrics:
-    """Accuracy and log-loss (classification) or R^2 and MSE (regression)."""
+    """Accuracy and log-loss (classification) or R^2 and MSE (regression), in
+    the target's own units."""
     from sklearn.metrics import log_loss, mean_squared_error, r2_score
 
     if isinstance(model, MLPClassifier):
@@ -62,7 +89,7 @@ def metrics(model, X, y, split: str) -> Metrics:
         if len(labels) > 1:
             values["log_loss"] = float(log_loss(y, proba, labels=labels))
     else:
-        pred = model.predict(X)
+        pred = predict(model, X)
         values = {"r2": float(r2_score(y, pred)), "mse": mean_squared_error(y, pred)}
         values["mse"] = float(values["mse"])
     return Metrics(split, len(X), values)
@@ -114,18 +141,25 @@ def train(
     Xa, mean, scale = standardise(Xa)
     cls = MLPClassifier if task == "classification" else MLPRegressor
     model = cls(random_state=random_state, **params)
-    val = None if Xb is None else (standardise(Xb, mean, scale)[0], yb)
-    model.fit(Xa, ya, validation_data=val)
-    model.preprocessing_ = {
+    Xb = None if Xb is None else standardise(Xb, mean, scale)[0]
+    pre = {
         "dataset": ds.name,
         "schema": ds.schema,
         "feature_names": list(ds.feature_names),
         "mean": np.asarray(mean).tolist(),
         "scale": np.asarray(scale).tolist(),
     }
+    ta, tb = ya, yb
+    if task == "regression" and model._loss_name() != "poisson":  # counts stay
+        tmean, tscale = float(np.mean(ya)), float(np.std(ya)) or 1.0
+        pre.update(target_mean=tmean, target_scale=tscale)
+        ta = (ya - tmean) / tscale
+        tb = None if yb is None else (yb - tmean) / tscale
+    model.fit(Xa, ta, validation_data=None if Xb is None else (Xb, tb))
+    model.preprocessing_ = pre
     report = [metrics(model, Xa, ya, "train")]
-    if val is not None:
-        report.append(metrics(model, *val, "validation"))
+    if Xb is not None:
+        report.append(metrics(model, Xb, yb, "validation"))
     return model, report
 
 
@@ -138,7 +172,15 @@ def prepare(model, source):
             "this model has no record of its training data's preprocessing "
             "(it was not made by actlab train)"
         )
-    ds = load_data(source, schema=pre["schema"]) if pre["schema"] else load(source)
+    if pre["schema"]:
+        ds = load_data(source, schema=pre["schema"])
+    elif str(source).lower() != pre["dataset"]:
+        raise ActlabError(
+            f"this model was trained on the bundled dataset {pre['dataset']!r}, "
+            f"so it predicts on that ({pre['dataset']}), not on {source}"
+        )
+    else:
+        ds = load(source)
     if ds.X.shape[1] != len(pre["mean"]):
         raise ActlabError(
             f"{source} gives {ds.X.shape[1]} features; the model was trained on "
@@ -150,7 +192,7 @@ def prepare(model, source):
 
 def predictions_table(model, X) -> tuple[list, list]:
     """Header and rows: the prediction, and each class's probability."""
-    pred = model.predict(X)
+    pred = predict(model, X)
     if isinstance(model, MLPClassifier) and not model._multilabel:
         proba = model.predict_proba(X)
         header = ["prediction", *[f"p({c})" for c in model.classes_]]

@@ -60,16 +60,35 @@ def _column(path, name, cells, impute):
     return column
 
 
+def _report_missing(path, columns, cells, trained: bool) -> None:
+    """One line for all the missing feature values that will not be filled."""
+    holes = [
+        (column["name"], line)
+        for column in columns
+        if not column["impute"]
+        for line, cell in enumerate(cells[column["name"]], start=2)
+        if cell.lower() in MISSING
+    ]
+    if not holes:
+        return
+    where = {name for name, _ in holes}
+    name, line = min(holes, key=lambda h: h[1])
+    fix = (
+        "the model was trained without --impute, so fill them or retrain with --impute"
+        if trained
+        else "pass impute=True (--impute) to fill them"
+    )
+    raise ActlabError(
+        f"{path}: {len(holes)} missing value{'s' * (len(holes) > 1)} in "
+        f"{len(where)} column{'s' * (len(where) > 1)} (first: column {name!r} at "
+        f"line {line}); {fix}"
+    )
+
+
 def _encode(path, column, cells):
     """A column's cells as features: (n, 1) numbers or an (n, k) one-hot
     block, with the feature names, following the column's schema."""
     name = column["name"]
-    missing = [i for i, c in enumerate(cells) if c.lower() in MISSING]
-    if missing and not column["impute"]:
-        raise ActlabError(
-            f"{path}: missing value in column {name!r} at line {missing[0] + 2}"
-            f" ({len(missing)} in all); pass impute=True (--impute) to fill them"
-        )
     values = [column["fill"] if c.lower() in MISSING else c for c in cells]
     if column["kind"] == "numeric":
         numbers = [_number(str(v)) for v in values]
@@ -177,6 +196,7 @@ def read_csv(
                 f"{path} lacks the column {absent[0]!r} the model was trained on "
                 f"(it needs: {', '.join(c['name'] for c in columns)})"
             )
+    _report_missing(path, columns, cells, trained=schema is not None)
     blocks, names = [], []
     for column in columns:
         block, block_names = _encode(path, column, cells[column["name"]])

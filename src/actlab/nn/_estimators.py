@@ -570,7 +570,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if self._multilabel:
             self.classes_ = np.arange(np.asarray(y).shape[1])
         else:
-            check_classification_targets(y)
+            try:
+                check_classification_targets(y)
+            except ValueError as exc:
+                raise ActlabError(
+                    f"{exc} (a classifier needs class labels; for continuous "
+                    "targets use MLPRegressor, or actlab train --task regression)"
+                ) from None
             self.classes_ = (
                 unique_labels(y) if classes is None else unique_labels(classes)
             )
