@@ -72,5 +72,5 @@ def test_demo_bad_input(capsys):
     assert main(["demo", "spiral"]) == 2
     assert "unknown demo problem 'spiral'" in capsys.readouterr().err
     assert main(["demo", "xor", "--animate", "x.mp4"]) == 2
-    with pytest.raises(ActlabError, match="0 or more"):
+    with pytest.raises(ActlabError, match="0 to 1000"):
         demo.run("xor", hidden=-1)

@@ -331,3 +331,65 @@ def test_check_gradients_of_a_fitted_estimator(make):
     ds = load("ring", n=3, random_state=0)
     model = make().fit(ds.X, ds.y)
     assert check_gradients(model, ds.X, ds.y) < 1e-6
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"momentum": 5}, "momentum must be a finite number in"),
+        ({"decay": -1}, "decay must be a finite number in"),
+        ({"power_t": float("nan")}, "power_t must be"),
+        ({"random_state": -1}, "random_state must be None"),
+        ({"callbacks": 5}, "callbacks must be a callable"),
+        ({"dropout": None}, "dropout rates"),
+        ({"hidden_layer_sizes": None}, "hidden_layer_sizes must be positive"),
+        ({"max_iter": True}, "max_iter must be a positive integer"),
+    ],
+)
+def test_more_bad_parameters(params, message):
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), [0, 1] * 4
+    with pytest.raises(ActlabError, match=message):
+        MLPClassifier(**{"hidden_layer_sizes": (3,), **params}).fit(X, y)
+
+
+def test_numpy_scalars_are_numbers():
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), [0, 1] * 4
+    MLPClassifier(
+        (3,),
+        learning_rate_init=np.float32(0.01),
+        alpha=np.float64(0),
+        max_iter=np.int64(2),
+    ).fit(X, y)
+
+
+def test_negative_or_zero_weights_are_refused():
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), [0, 1] * 4
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        MLPClassifier((3,)).fit(X, y, sample_weight=-np.ones(8))
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        MLPClassifier((3,)).fit(X, y, sample_weight=np.zeros(8))
+
+
+def test_vector_outputs_need_columns():
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    model = MLPClassifier((8,), output_activation="softmax", solver="lbfgs")
+    model.set_params(random_state=0).fit(X, y)
+    assert model.predict_proba(X).shape == (40, 2) and model.score(X, y) > 0.9
+    with pytest.raises(ActlabError, match="acts across outputs"):
+        MLPRegressor(output_activation="softmax").fit(X, X[:, 0])
+
+
+def test_warm_start_refuses_a_different_network():
+    X, y = np.random.default_rng(0).normal(size=(20, 2)), [0, 1] * 10
+    model = MLPClassifier((3,), max_iter=2, warm_start=True).fit(X, y)
+    with pytest.raises(ActlabError, match="hidden_layer_sizes changed"):
+        model.set_params(hidden_layer_sizes=(5,)).fit(X, y)
+
+
+def test_lbfgs_with_no_finite_loss_says_so():
+    from actlab.nn import TrainingDiverged
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(TrainingDiverged, match="no finite loss"):
+        MLPRegressor((3,), solver="lbfgs").fit(X, X[:, 0] * 1e160)

@@ -221,11 +221,33 @@ def _writable(path, what: str) -> None:
         raise ActlabError(f"cannot write {what} to {path}: the folder is read-only")
 
 
+def _not_an_input(out, inputs) -> None:
+    """Refuse to write over a file the command reads."""
+    if not os.path.exists(out):
+        return
+    for given in inputs:
+        if os.path.exists(str(given)) and os.path.samefile(out, str(given)):
+            raise ActlabError(f"--out {out} is also an input: choose another file")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _cmd_train(args) -> int:
     from . import workflow
 
-    out = args.out or f"{Path(str(args.data)).stem.lower()}.actlab"
+    out = args.out if args.out is not None else f"{Path(str(args.data)).stem}.actlab"
     _writable(out, "the model")
+    _not_an_input(out, [args.data])
     if args.early_stopping and not args.validation:
         raise ActlabError("--early-stopping needs a validation split: --validation > 0")
     ds = workflow.load_data(args.data, args.target, task=args.task, impute=args.impute)
@@ -253,9 +275,14 @@ def _cmd_train(args) -> int:
         f"{task}; hidden {list(args.hidden)}, {args.activation}, {args.solver}",
         flush=True,
     )
-    model, report = workflow.train(
-        ds, task=task, validation=args.validation, random_state=args.seed, **params
-    )
+    try:
+        model, report = workflow.train(
+            ds, task=task, validation=args.validation, random_state=args.seed, **params
+        )
+    except workflow.Unfinished as exc:  # keep what was finished
+        exc.model.save(out)
+        print(f"actlab train: {exc}; saved that model to {out}", file=sys.stderr)
+        return exc.code
     print(workflow.how_it_stopped(model))
     for row in report:
         print(row.line())
@@ -269,6 +296,9 @@ def _cmd_predict(args) -> int:
 
     from . import load, workflow
 
+    if args.out is not None:
+        _writable(args.out, "the predictions")
+        _not_an_input(args.out, [args.model, args.data])
     model = load(args.model)
     X, y, _ = workflow.prepare(model, args.data)
     header, rows = workflow.predictions_table(model, X)
@@ -282,7 +312,14 @@ def _cmd_predict(args) -> int:
             handle.close()
     if args.out:
         print(f"wrote {len(rows)} predictions to {args.out}", file=sys.stderr)
-    if y is not None:
+    unknown = [] if y is None else workflow.unknown_labels(model, y)
+    if unknown:
+        print(
+            f"no metrics: the target column has labels the model never saw "
+            f"({', '.join(unknown[:5])})",
+            file=sys.stderr,
+        )
+    elif y is not None:
         print(workflow.metrics(model, X, y, "data").line(), file=sys.stderr)
     return 0
 
@@ -436,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dtype", default="float64", choices=("float32", "float64"))
     p.add_argument("--impute", action="store_true", help="fill missing features")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--out", help="model file (default: DATA's name + .actlab)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_train)
@@ -462,7 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", help="hidden activation (name, spec)")
     p.add_argument("--epochs", type=int, help="passes (iterations for L-BFGS)")
     p.add_argument("--loss", help="e.g. squared_error, the seed's")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("-o", "--out", help="PNG (default PROBLEM.png)")
     p.add_argument("--animate", metavar="FILE.gif", help="also write a GIF")
     p.add_argument("--frames", type=_positive_int, default=50, help="GIF frames (50)")

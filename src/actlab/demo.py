@@ -94,8 +94,8 @@ def run(
         )
     regress = key in REGRESSION
     hidden = (3 if regress else 4) if hidden is None else int(hidden)
-    if hidden < 0:
-        raise ActlabError(f"--hidden must be 0 or more units, got {hidden}")
+    if not 0 <= hidden <= 1000:
+        raise ActlabError(f"--hidden must be 0 to 1000 units for a demo, got {hidden}")
     activation = activation or ("tanh" if regress else "logistic")
     train = load(key, n=n, random_state=random_state)
     test = load(key, n=n, random_state=random_state + 1000)

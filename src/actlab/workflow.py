@@ -19,6 +19,17 @@ import numpy as np
 from .datasets import NAMES, Dataset, load, read_csv
 from .errors import ActlabError, did_you_mean
 from .nn._estimators import MLPClassifier, MLPRegressor
+from .nn._train import TrainingDiverged
+
+
+class Unfinished(ActlabError):
+    """Training ended before its end (divergence, Ctrl-C): ``model`` holds
+    what it finished (the best weights, after a divergence) and ``code`` is
+    the exit code the command should give."""
+
+    def __init__(self, message, model, code):
+        super().__init__(message)
+        self.model, self.code = model, code
 
 
 def load_data(source, target=None, *, task=None, impute=False, schema=None) -> Dataset:
@@ -26,9 +37,15 @@ def load_data(source, target=None, *, task=None, impute=False, schema=None) -> D
     text = str(source)
     path = Path(text)
     if path.suffix.lower() == ".csv" or path.exists():
+        if path.is_dir():
+            raise ActlabError(f"{text} is a folder, not a CSV file")
         if target is None and schema is None:
             raise ActlabError(f"--target is required for a CSV file ({text})")
         return read_csv(path, target, task=task, impute=impute, schema=schema)
+    if target is not None:
+        raise ActlabError(
+            f"--target names a CSV column; the bundled dataset {text!r} has its own"
+        )
     if text.lower() not in NAMES:
         raise ActlabError(
             f"{text!r} is neither a CSV file nor a bundled dataset"
@@ -138,6 +155,21 @@ def train(
                 f"cannot hold out {validation} of {len(X)} rows: {exc}"
             ) from None
     Xa, Xb, ya, yb = split if split else (X, None, y, None)
+    if task == "classification":
+        from sklearn.utils.multiclass import type_of_target
+
+        if type_of_target(y) == "continuous":
+            raise ActlabError(
+                "Unknown label type: the target is continuous, so it has no "
+                "classes: use --task regression"
+            )
+    if task == "classification" and yb is not None:
+        unseen = sorted({str(v) for v in set(yb.tolist()) - set(ya.tolist())})
+        if unseen:
+            raise ActlabError(
+                f"the validation split holds the only rows of the classes "
+                f"{', '.join(unseen[:5])}: give more rows of them, or --validation 0"
+            )
     Xa, mean, scale = standardise(Xa)
     cls = MLPClassifier if task == "classification" else MLPRegressor
     model = cls(random_state=random_state, **params)
@@ -155,8 +187,17 @@ def train(
         pre.update(target_mean=tmean, target_scale=tscale)
         ta = (ya - tmean) / tscale
         tb = None if yb is None else (yb - tmean) / tscale
-    model.fit(Xa, ta, validation_data=None if Xb is None else (Xb, tb))
     model.preprocessing_ = pre
+    try:
+        model.fit(Xa, ta, validation_data=None if Xb is None else (Xb, tb))
+    except TrainingDiverged as exc:
+        raise Unfinished(str(exc), model, 2) from None
+    except KeyboardInterrupt:
+        if not hasattr(model, "network_"):
+            raise
+        raise Unfinished(
+            f"interrupted after {model.n_iter_} epochs", model, 130
+        ) from None
     report = [metrics(model, Xa, ya, "train")]
     if Xb is not None:
         report.append(metrics(model, Xb, yb, "validation"))
@@ -188,6 +229,13 @@ def prepare(model, source):
         )
     X = standardise(ds.X, pre["mean"], pre["scale"])[0]
     return X, ds.y, ds
+
+
+def unknown_labels(model, y) -> list:
+    """The target values a classifier never saw (metrics cannot use them)."""
+    if not isinstance(model, MLPClassifier) or model._multilabel:
+        return []
+    return sorted({str(v) for v in np.asarray(y)[~np.isin(y, model.classes_)]})
 
 
 def predictions_table(model, X) -> tuple[list, list]:

@@ -24,14 +24,34 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.lower() not in MISSING  # "nan" is a missing value
+
+
 def _rows(path: Path):
     if not path.is_file():
         raise ActlabError(f"no such CSV file: {path}")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [r for r in csv.reader(handle) if any(cell.strip() for cell in r)]
+    except UnicodeDecodeError as exc:
+        raise ActlabError(
+            f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise ActlabError(f"{path} is not a readable CSV file: {exc}") from None
     if not rows:
         raise ActlabError(f"{path} is empty: expected a header line and data rows")
     header = [h.strip() for h in rows[0]]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ActlabError(
+            f"{path}: the column {twice[0]!r} appears twice in the header"
+        )
     if len(rows) < 2:
         raise ActlabError(f"{path} has a header but no data rows")
     for line, row in enumerate(rows[1:], start=2):
@@ -50,6 +70,12 @@ def _column(path, name, cells, impute):
     if not present:
         raise ActlabError(f"{path}: column {name!r} has no values")
     numbers = [_number(c) for c in present]
+    for line, cell in enumerate(cells, start=2):
+        if _number(cell) is None and _is_float(cell):
+            raise ActlabError(
+                f"{path}: column {name!r} has the non-finite number {cell!r} at "
+                f"line {line}"
+            )
     if all(v is not None for v in numbers):
         column = {"name": name, "kind": "numeric", "fill": float(np.mean(numbers))}
     else:
@@ -130,6 +156,8 @@ def _target(path, name, cells, task):
                 " so it cannot be a regression target; use --task classification"
             )
         return np.array(numbers), task
+    if numeric and all(v == int(v) for v in numbers):
+        return np.array([int(v) for v in numbers]), task  # 0/1, not 0.0/1.0
     labels = np.array(numbers) if numeric else np.array(cells, dtype=object)
     return labels, task
 

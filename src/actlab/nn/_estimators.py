@@ -11,6 +11,7 @@ progress bar.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 
 import numpy as np
@@ -35,7 +36,7 @@ from ..errors import ActlabError, did_you_mean
 from ._losses import get_loss
 from ._network import Network
 from ._optimizers import SGD, Adam, ReduceOnPlateau, Schedule
-from ._train import fit, fit_lbfgs
+from ._train import TrainingDiverged, fit, fit_lbfgs
 
 SOLVERS = ("adam", "sgd", "lbfgs")
 LEARNING_RATES = ("constant", "invscaling", "exponential", "adaptive")
@@ -50,6 +51,14 @@ def _choice(what, value, allowed):
             f"{what} must be one of {', '.join(allowed)}, got {value!r}{hint}"
         )
     return value
+
+
+def _integer(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _steps(model) -> bool:
@@ -146,8 +155,10 @@ class _BaseMLP(BaseEstimator):
 
     def _hidden(self) -> tuple[list, list]:
         sizes = self.hidden_layer_sizes
+        if sizes is None or isinstance(sizes, (str, bool)):
+            sizes = [sizes]
         sizes = [sizes] if np.isscalar(sizes) else list(sizes)
-        if not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes):
+        if not all(_integer(s) and s >= 1 for s in sizes):
             raise ActlabError(
                 f"hidden_layer_sizes must be positive integers, got {sizes!r}"
             )
@@ -180,14 +191,37 @@ class _BaseMLP(BaseEstimator):
         _choice("monitor", self.monitor, MONITORS)
         for name in ("max_iter", "n_iter_no_change"):
             value = getattr(self, name)
-            if not (isinstance(value, (int, np.integer)) and value >= 1):
+            if not (_integer(value) and value >= 1):
                 raise ActlabError(f"{name} must be a positive integer, got {value!r}")
-        for name in ("alpha", "tol", "learning_rate_init"):
+        ranges = {  # name: (low, high, low included)
+            "alpha": (0, math.inf, True),
+            "tol": (0, math.inf, True),
+            "learning_rate_init": (0, math.inf, False),
+            "momentum": (0, 1, True),
+            "decay": (0, 1, False),
+            "power_t": (0, math.inf, True),
+        }
+        for name, (low, high, closed) in ranges.items():
             value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value)):
-                raise ActlabError(f"{name} must be a finite number, got {value!r}")
-            if value < 0 or (name == "learning_rate_init" and value == 0):
-                raise ActlabError(f"{name} must be positive, got {value!r}")
+            ok = _real(value) and math.isfinite(value) and value <= high
+            ok = ok and (value >= low if closed else value > low)
+            if not ok or (name == "momentum" and value == 1):
+                bracket = "[" if closed else "("
+                top = "inf)" if high == math.inf else f"{high})"
+                if name == "decay":
+                    top = "1]"
+                raise ActlabError(
+                    f"{name} must be a finite number in {bracket}{low}, {top}, "
+                    f"got {value!r}"
+                )
+        if self.random_state is not None and not (
+            (_integer(self.random_state) and self.random_state >= 0)
+            or isinstance(self.random_state, np.random.Generator)
+        ):
+            raise ActlabError(
+                "random_state must be None, a non-negative integer or a numpy "
+                f"Generator, got {self.random_state!r}"
+            )
         bs = self.batch_size
         if bs != "auto" and not (isinstance(bs, (int, np.integer)) and bs >= 1):
             raise ActlabError(
@@ -241,6 +275,26 @@ class _BaseMLP(BaseEstimator):
         )
         self.best_loss_, self.n_iter_ = math.inf, 0
 
+    def _same_network(self):
+        """warm_start and partial_fit continue the fitted network: refuse
+        parameters that would need another one."""
+        sizes, acts = self._hidden()
+        net = self.network_
+        have = [ly.weights.shape[1] for ly in net.layers[:-1]]
+        specs = [ly.activation.spec for ly in net.layers[:-1]]
+        wanted = [get(a).spec for a in acts]
+        for what, old, new in (
+            ("hidden_layer_sizes", have, list(sizes)),
+            ("activation", specs, wanted),
+            ("dtype", net.dtype.name, self._np_dtype().name),
+        ):
+            if old != new:
+                raise ActlabError(
+                    f"{what} changed from {old} to {new}, but warm_start and "
+                    "partial_fit continue the fitted network: set "
+                    "warm_start=False to fit a new one"
+                )
+
     def _make_optimizer(self):
         if self.solver == "adam":
             return Adam(self.learning_rate_init)
@@ -256,6 +310,8 @@ class _BaseMLP(BaseEstimator):
                 f"the model has {self.network_.layers[-1].weights.shape[1]} outputs "
                 f"but these targets need {T.shape[1]}: fit it afresh"
             )
+        else:
+            self._same_network()
         X, T, sample_weight, validation = self._split(
             X, T, sample_weight, validation, incremental
         )
@@ -263,7 +319,7 @@ class _BaseMLP(BaseEstimator):
             callback, state = self._epoch_callback(validation, self.max_iter, True)
             start = self.n_iter_
             try:
-                fit_lbfgs(
+                history = fit_lbfgs(
                     self.network_,
                     X,
                     T,
@@ -275,6 +331,12 @@ class _BaseMLP(BaseEstimator):
             finally:
                 if state["bar"] is not None:
                     state["bar"].close()
+            if not math.isfinite(history.best_loss):
+                raise TrainingDiverged(
+                    "L-BFGS found no finite loss (the targets or inputs may be "
+                    "too large: standardise them)",
+                    history,
+                )
             return self
         if self._optimizer is None:
             self._optimizer = self._make_optimizer()
@@ -315,8 +377,9 @@ class _BaseMLP(BaseEstimator):
 
     def _record_validation(self, validation):
         Xv, Tv = validation
-        _, cache = self.network_.forward(Xv)
-        vloss = self.network_.loss_value(cache, Tv)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence: caught
+            _, cache = self.network_.forward(Xv)
+            vloss = self.network_.loss_value(cache, Tv)
         vscore = self._score_targets(cache.output, Tv)
         self.validation_loss_curve_.append(vloss)
         self.validation_scores_.append(vscore)
@@ -333,8 +396,11 @@ class _BaseMLP(BaseEstimator):
             callbacks = []
         elif callable(callbacks):
             callbacks = [callbacks]
-        elif not all(callable(c) for c in callbacks):
-            raise ActlabError("callbacks must be a callable or a list of callables")
+        elif not (np.iterable(callbacks) and all(callable(c) for c in callbacks)):
+            raise ActlabError(
+                "callbacks must be a callable or a list of callables, "
+                f"got {callbacks!r}"
+            )
         bar = ProgressBar(epochs, "epoch") if self.verbose else None
         stop_on_val = validation is not None and self.early_stopping
         state = {"best": math.inf, "wait": 0, "weights": None, "bar": bar}
@@ -399,6 +465,16 @@ class _BaseMLP(BaseEstimator):
         return tags
 
 
+def _weights_checked(sample_weight, X):
+    """scikit-learn's check, plus: non-negative and not all zero."""
+    w = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    if not w.sum() > 0:
+        raise ActlabError("sample weights are all zero: nothing to learn from")
+    return w
+
+
 def _column(y):
     """A column vector of labels becomes 1-d, with scikit-learn's warning."""
     if y.ndim == 2 and y.shape[1] == 1:
@@ -415,7 +491,7 @@ def _validation_pair(model, validation_data, encode):
         raise ActlabError("validation_data must be a pair (X_val, y_val)") from None
     Xv = model._validate(Xv, reset=False)
     yv = np.asarray(yv)
-    if len(yv) != len(Xv):
+    if yv.ndim == 0 or len(yv) != len(Xv):
         raise ActlabError(
             f"validation_data has {len(Xv)} rows of X but {len(yv)} targets"
         )
@@ -443,7 +519,13 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         out = self.output_activation
         if out == "auto":
             out = get_loss(loss).canonical or "identity"
-        return get(out), loss
+        out = get(out)
+        if out.vector and n_outputs == 1:
+            raise ActlabError(
+                f"output_activation {out.spec} acts across outputs, and this "
+                "target has one: use identity (or another elementwise one)"
+            )
+        return out, loss
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -471,7 +553,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             X, y, reset=not (self.warm_start and hasattr(self, "network_"))
         )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            sample_weight = _weights_checked(sample_weight, X)
         validation = _validation_pair(self, validation_data, self._encode)
         return self._fit(X, T, sample_weight, validation)
 
@@ -480,7 +562,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         """One pass over ``(X, y)``, continuing from the current weights."""
         X, T = self._prepare(X, y, reset=not hasattr(self, "network_"))
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            sample_weight = _weights_checked(sample_weight, X)
         return self._fit(X, T, sample_weight, incremental=True)
 
     def predict(self, X):
@@ -598,7 +680,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if out == "auto":
             out = get_loss(loss).canonical or "logistic"
         self._out_act, self._out_loss = get(out), loss
-        if self._multilabel or n > 2 or get_loss(loss).name == "cross_entropy":
+        vector = self._out_act.vector  # softmax needs a column per class
+        wide = vector or get_loss(loss).name == "cross_entropy"
+        if self._multilabel or n > 2 or wide:
             self._columns = max(n, 2) if not self._multilabel else n
         else:
             self._columns = 1
@@ -617,10 +701,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             index = np.searchsorted(self.classes_, y)
             index = np.clip(index, 0, len(self.classes_) - 1)
             if not (self.classes_[index] == y).all():
-                unseen = sorted(set(np.asarray(y)[self.classes_[index] != y].tolist()))
+                new = np.asarray(y)[self.classes_[index] != y]
+                unseen = sorted({str(v) for v in new})
                 raise ActlabError(
-                    f"labels {unseen[:5]} were not seen in training "
-                    f"(classes: {list(self.classes_)})"
+                    f"labels {', '.join(unseen[:5])} were not seen in training "
+                    f"(classes: {', '.join(str(c) for c in self.classes_)})"
                 )
             if self._columns == 1:
                 T = index[:, None].astype(np.float64)
@@ -659,7 +744,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             cw = compute_sample_weight(self.class_weight, y)
             sample_weight = cw if sample_weight is None else sample_weight * cw
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            sample_weight = _weights_checked(sample_weight, X)
         return sample_weight
 
     def fit(self, X, y, sample_weight=None, validation_data=None):

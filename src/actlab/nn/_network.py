@@ -147,6 +147,8 @@ class Network:
         """A network around existing layers (a loaded model's)."""
         net = cls.__new__(cls)
         net.loss, net.dtype = get_loss(loss), np.dtype(dtype)
+        if net.dtype not in (np.float32, np.float64):
+            raise ActlabError(f"dtype must be float32 or float64, got {dtype!r}")
         net._flatten(list(layers))
         net.dropout = [0.0] * (len(net.layers) - 1)
         return net
@@ -253,7 +255,15 @@ def _normalised(weights, n):
 
 
 def _dropout_rates(dropout, n_hidden: int) -> list[float]:
-    rates = [dropout] * n_hidden if np.isscalar(dropout) else list(dropout)
+    if np.isscalar(dropout) and not isinstance(dropout, str):
+        rates = [dropout] * n_hidden
+    elif np.iterable(dropout) and not isinstance(dropout, str):
+        rates = list(dropout)
+    else:
+        raise ActlabError(
+            f"dropout rates must lie in [0, 1): one number or one per hidden "
+            f"layer, got {dropout!r}"
+        )
     if len(rates) != n_hidden:
         raise ActlabError(
             f"dropout gives {len(rates)} rates for {n_hidden} hidden layers"

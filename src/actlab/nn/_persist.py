@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..errors import ActlabError
 from ._network import Dense, Network
 
 FORMAT = "actlab-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the checksum covers the metadata too
 #: How a classifier maps labels to outputs (saved with the model).
 ENCODING = ("multilabel", "columns", "neg", "pos", "out_loss")
 
@@ -67,8 +68,8 @@ def save(model, path) -> Path:
         "loss_curve": [float(v) for v in model.loss_curve_],
         "n_iter": int(model.n_iter_),
         "best_loss": float(model.best_loss_),
-        "arrays_sha256": hashlib.sha256(blob).hexdigest(),
     }
+    meta["sha256"] = _digest(meta, blob)
     path = Path(path)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("metadata.json", json.dumps(meta, indent=1))
@@ -79,7 +80,6 @@ def save(model, path) -> Path:
 def load(path):
     """Read a model written by ``save``; a truncated, tampered or foreign file
     gives a one-line ActlabError."""
-    from ._estimators import MLPClassifier, MLPRegressor
 
     path = Path(path)
     try:
@@ -88,7 +88,15 @@ def load(path):
             blob = zf.read("arrays.npz")
     except FileNotFoundError:
         raise ActlabError(f"no such model file: {path}") from None
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, EOFError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        EOFError,
+        OSError,
+    ):
         raise ActlabError(
             f"{path} is not an actlab model file (or it is truncated)"
         ) from None
@@ -99,17 +107,39 @@ def load(path):
             f"{path} has model format {meta.get('format_version')}; this actlab "
             f"reads format {FORMAT_VERSION}"
         )
-    if hashlib.sha256(blob).hexdigest() != meta.get("arrays_sha256"):
-        raise ActlabError(f"{path} has been modified: its arrays do not match")
+    if not isinstance(meta, dict) or _digest(meta, blob) != meta.get("sha256"):
+        raise ActlabError(f"{path} has been modified or damaged: its checksum fails")
+    try:
+        return _rebuild(meta, blob)
+    except ActlabError as exc:
+        raise ActlabError(f"{path} cannot be loaded: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OSError):
+        raise ActlabError(f"{path} is damaged: its contents are inconsistent") from None
+
+
+def _digest(meta: dict, blob: bytes) -> str:
+    """SHA-256 of the metadata (all but this digest) and the arrays."""
+    text = json.dumps({k: v for k, v in meta.items() if k != "sha256"}, sort_keys=True)
+    return hashlib.sha256(text.encode() + blob).hexdigest()
+
+
+def _rebuild(meta: dict, blob: bytes):
+    from ._estimators import MLPClassifier, MLPRegressor
+
     classes = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
     if meta.get("estimator") not in classes:
-        raise ActlabError(f"{path}: unknown estimator {meta.get('estimator')!r}")
+        raise ActlabError(f"unknown estimator {meta.get('estimator')!r}")
     model = classes[meta["estimator"]](**_plain(meta["params"]))
     with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
         layers = [
             Dense(arrays[f"w{i}"], arrays[f"b{i}"], get(spec))
             for i, spec in enumerate(meta["activations"])
         ]
+    width = meta["n_features_in"]
+    for layer in layers:  # the shapes must chain
+        if layer.weights.shape != (width, layer.bias.shape[0]):
+            raise ActlabError("its layer shapes do not chain")
+        width = layer.bias.shape[0]
     model.network_ = Network.from_layers(layers, loss=meta["loss"], dtype=meta["dtype"])
     model.n_features_in_ = meta["n_features_in"]
     model.loss_curve_, model.n_iter_ = meta["loss_curve"], meta["n_iter"]
