@@ -175,16 +175,24 @@ def _sizes(text: str) -> tuple:
     return sizes
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number, got {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+def _whole(low: int):
+    """An argparse type: a whole number ``>= low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number, got {text!r}"
+            ) from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int, _seed = _whole(1), _whole(0)
 
 
 def _positive_float(text: str) -> float:
@@ -228,18 +236,6 @@ def _not_an_input(out, inputs) -> None:
     for given in inputs:
         if os.path.exists(str(given)) and os.path.samefile(out, str(given)):
             raise ActlabError(f"--out {out} is also an input: choose another file")
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number, got {text!r}"
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def _cmd_train(args) -> int:
