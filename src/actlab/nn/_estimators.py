@@ -691,9 +691,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self._pos = high if math.isfinite(high) else 1.0
 
     def _encode(self, y):
+        """Targets at the output's range, in the network's dtype (no float64
+        copy of a large one-hot matrix)."""
         y = np.asarray(y)
+        dtype = self.network_.dtype if hasattr(self, "network_") else self._np_dtype()
         if self._multilabel:
-            T = (y != 0).astype(np.float64)
+            T = (y != 0).astype(dtype)
         elif len(self.classes_) == 1:
             T = np.ones((len(y), 1))  # one class seen: the output says "that one"
             return T
@@ -708,11 +711,15 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                     f"(classes: {', '.join(str(c) for c in self.classes_)})"
                 )
             if self._columns == 1:
-                T = index[:, None].astype(np.float64)
+                T = index[:, None].astype(dtype)
             else:
-                T = np.zeros((len(y), self._columns))
+                T = np.zeros((len(y), self._columns), dtype)
                 T[np.arange(len(y)), index] = 1.0
-        return self._neg + (self._pos - self._neg) * T
+        if (self._neg, self._pos) == (0.0, 1.0):
+            return T
+        T *= self._pos - self._neg
+        T += self._neg
+        return T
 
     def _proba_from_outputs(self, out):
         if len(self.classes_) == 1:
