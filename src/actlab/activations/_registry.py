@@ -73,6 +73,10 @@ def get(spec: str | Activation, **params) -> Activation:
     if not isinstance(spec, str):
         raise ActlabError(f"an activation is a name or spec string, got {spec!r}")
     name, _, rest = spec.partition(":")
+    from ..symbolic import define, looks_like_formula
+
+    if looks_like_formula(spec):  # "x*tanh(softplus(x))", "x*sigmoid(b*x):b=2"
+        return define(name, **{**_parse_params(spec, rest), **params})
     return _build(activation_class(name), {**_parse_params(spec, rest), **params})
 
 
