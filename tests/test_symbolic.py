@@ -128,3 +128,30 @@ def test_formula_dtype_and_shape_kept():
         out = fn(z32)
         assert out.dtype == np.float32 and out.shape == (3, 4)
     assert parse("x") == X
+
+
+def test_derive_command(capsys):
+    from actlab.cli import main
+
+    assert main(["derive", "tanh(x)", "--dtype", "float64"]) == 0
+    out = capsys.readouterr().out
+    assert "g' from a   = 1 - a**2" in out and "g''(x)" in out and "max ulp" in out
+    assert main(
+        [
+            "derive",
+            "x*sigmoid(beta*x)",
+            "--param",
+            "beta=2",
+            "--json",
+            "--dtype",
+            "float64",
+        ]
+    ) in (0,)
+    import json
+
+    info = json.loads(capsys.readouterr().out)
+    assert info["parameters"] == {"beta": 2.0} and info["output_form"] is None
+    assert main(["derive", "__import__('os').system('ls')"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "only the listed functions" in err
+    assert main(["derive", "x", "--param", "beta"]) == 2

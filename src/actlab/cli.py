@@ -140,6 +140,58 @@ def _show_one(act) -> None:
         )
 
 
+def _cmd_derive(args) -> int:
+    from . import accuracy, plotting, symbolic
+
+    params = {}
+    for item in args.param:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise ActlabError(f"--param takes name=value, got {item!r}")
+        params[key.strip()] = value.strip()
+    act = symbolic.define(args.formula, **params)
+    if args.plot:
+        plotting.figure_format(args.plot)
+    report = accuracy.check([act], dtypes=_DTYPES[args.dtype])
+    info = {
+        "formula": act.formula,
+        "parameters": act.params,
+        "derivative": act.derivative_formula,
+        "second_derivative": act.second_derivative_formula,
+        "output_form": act.output_formula,
+        "output_form_note": None if act.has_output_form else act._no_form,
+        "latex": act.latex,
+        "latex_derivative": act.latex_derivative,
+        "latex_second_derivative": act.latex_second_derivative,
+        "latex_output_form": act.latex_output_form,
+        "smoothness": act.smoothness,
+        "spec": act.spec,
+        "accuracy": report.as_dict(),
+    }
+    if args.json:
+        print(_json(info))
+    else:
+        print(f"g(x)        = {info['formula']}")
+        print(f"g'(x)       = {info['derivative']}")
+        print(f"g''(x)      = {info['second_derivative']}")
+        if act.has_output_form:
+            print(f"g' from a   = {info['output_form']}")
+        else:
+            print(f"g' from a   : none ({info['output_form_note']})")
+        print(f"LaTeX g     : {info['latex']}")
+        print(f"LaTeX g'    : {info['latex_derivative']}")
+        print(f"LaTeX g''   : {info['latex_second_derivative']}")
+        if act.has_output_form:
+            print(f"LaTeX h(a)  : {info['latex_output_form']}")
+        print(f"smoothness  : {act.smoothness}; spec for other commands: {act.spec}")
+        print()
+        print(report.format())
+    if args.plot:
+        axes = plotting.plot_activations([act], output_form=act.has_output_form)
+        print(f"wrote {plotting.save_figure(axes[0].figure, args.plot)}")
+    return 0
+
+
 def _cmd_check(args) -> int:
     from . import accuracy
 
@@ -379,6 +431,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="+", help="names or spec strings, e.g. elu:alpha=0.5")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser(
+        "derive",
+        help="an activation from a formula: its derivatives by SymPy, the "
+        "output form (or why none exists), LaTeX, and the accuracy audit",
+        epilog="functions: exp, log, sqrt, abs, tanh, sinh, cosh, sin, cos, "
+        "atan, erf, erfc, sigmoid, softplus, max, min, where(cond, a, b)",
+    )
+    p.add_argument("formula", help="in x, e.g. 'x*tanh(softplus(x))'")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter with its value (repeatable), e.g. beta=1.5",
+    )
+    p.add_argument("--dtype", choices=sorted(_DTYPES), default="both")
+    p.add_argument("--plot", metavar="FILE", help="also draw Figure 1 for it")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_derive)
 
     p = sub.add_parser(
         "check",
