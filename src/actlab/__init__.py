@@ -7,6 +7,7 @@ input and from the cached output, verified to the ulp.
 0.25
 """
 
+from ._properties import properties
 from ._version import __version__
 from .activations import Activation, Kink, OutputFormUnavailable, get, names
 from .errors import ActlabError
@@ -34,4 +35,5 @@ __all__ = [
     "get",
     "load",
     "names",
+    "properties",
 ]

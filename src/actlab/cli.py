@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from . import activations
+from ._properties import properties
 from ._version import __version__
 from .activations._describe import catalog, describe, sample_values
 from .errors import ActlabError
@@ -98,7 +99,10 @@ def _short(v) -> str:
 def _cmd_show(args) -> int:
     acts = [activations.get(n) for n in args.names]
     if args.json:
-        data = [{**describe(a), "samples": sample_values(a)} for a in acts]
+        data = [
+            {**describe(a), "properties": properties(a), "samples": sample_values(a)}
+            for a in acts
+        ]
         print(_json(data[0] if len(data) == 1 else data))
         return 0
     for i, act in enumerate(acts):
@@ -127,6 +131,16 @@ def _show_one(act) -> None:
     for k in d["kinks"]:
         note = f" ({k['note']})" if k["note"] else ""
         print(f"  kink at z = {k['at']:g}: g' taken as {k['derivative']:g}{note}")
+    p = properties(act)
+    print(
+        f"  bounded: {p['bounded']}, zero-centred: {p['zero_centred']}, "
+        f"max |g'|: {p['max_abs_derivative']:.4g}, saturates where |g'| < "
+        f"{p['stuck_below']:g}: {', '.join(p['saturation']) or 'nowhere'}"
+    )
+    print(
+        f"  z ~ N(0, 1): E[g] = {p['mean']:.4g}, Var[g] = {p['variance']:.4g}, "
+        f"stuck {100 * p['stuck_fraction']:.1f}%, init gain {p['init_gain']:.4g}"
+    )
     samples = sample_values(act)
     if act.vector:
         print(f"  g({samples[0]['z']}) = {np.round(samples[0]['f'], 6).tolist()}")
