@@ -194,11 +194,16 @@ class _log1p(sp.Function):
     pass
 
 
+class _erfc(sp.Function):  # unevaluated: SymPy turns erfc(-u) into 2 - erfc(u)
+    pass
+
+
 _KERNELS = {
     "_softplus": lambda u: np.logaddexp(0, u),
     "_expit": sc.expit,
     "_expm1": np.expm1,
     "_log1p": np.log1p,
+    "_erfc": sc.erfc,
     "erf": sc.erf,
     "erfc": sc.erfc,
 }
@@ -207,14 +212,16 @@ _KERNELS = {
 def stable(expr: sp.Expr) -> sp.Expr:
     """Rewrite the forms that overflow or cancel when written naively:
     ``log(1 + e^u)`` as logaddexp, ``1/(1 + e^-u)`` as expit, ``e^u - 1`` as
-    expm1, ``log(1 + u)`` as log1p, ``1 - erf(u)`` as erfc."""
+    expm1, ``log(1 + u)`` as log1p, ``1 -+ erf(u)`` as ``erfc(+-u)``."""
     u = sp.Wild("u")
     rules = [
         (sp.log(1 + sp.exp(u)), lambda u: _softplus(u)),
         (1 / (1 + sp.exp(-u)), lambda u: _expit(u)),
         (1 / (1 + sp.exp(u)), lambda u: _expit(-u)),
         (sp.exp(u) - 1, lambda u: _expm1(u)),
-        (1 - sp.erf(u), lambda u: sp.erfc(u)),
+        (1 - sp.erf(u), lambda u: _erfc(u)),
+        (1 + sp.erf(u), lambda u: _erfc(-u)),  # the lower tail, no cancelling
+        (2 - sp.erfc(u), lambda u: _erfc(-u)),  # (SymPy's own form of erfc(-u))
         (sp.log(1 + u), lambda u: _log1p(u)),
     ]
     for pattern, make in rules:
