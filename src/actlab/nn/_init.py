@@ -25,8 +25,9 @@ def activation_gain(act: Activation, points: int = 64) -> float:
         values = act.forward(np.stack([nodes, np.zeros_like(nodes)], axis=-1))[:, 0]
     else:
         values = act.forward(nodes)
-    second = float(np.sum(weights * values**2))
-    return 1.0 / math.sqrt(second) if second > 0 else 1.0
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge polynomial
+        second = float(np.sum(weights * values**2))
+    return 1.0 / math.sqrt(second) if 0 < second < math.inf else 1.0
 
 
 def init_weights(name: str, n_in: int, n_out: int, act: Activation, rng) -> np.ndarray:
