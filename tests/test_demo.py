@@ -39,9 +39,7 @@ def test_curves_and_snapshots_follow_the_passes():
     result = demo.run("xor", keep_snapshots=True, max_iter=7)
     assert len(result.snapshots) == len(result.test_loss_curve) == 7
     assert len(result.model.loss_curve_) == 7
-    assert np.array_equal(
-        result.snapshots[-1][0][0], result.model.network_.layers[0].weights
-    )
+    assert np.array_equal(result.snapshots[-1], result.model.network_.theta)
 
 
 def test_demo_command_writes_the_figure_and_the_gif(tmp_path, capsys):

@@ -59,15 +59,11 @@ class DemoResult:
     test_score: float  # accuracy, or R^2
     noise_ceiling: float | None  # R^2 of the true function (regression)
     test_loss_curve: list = field(default_factory=list)
-    snapshots: list = field(default_factory=list)  # weights after each pass
+    snapshots: list = field(default_factory=list)  # theta after each pass
 
     @property
     def metric(self) -> str:
         return "R^2" if self.problem in REGRESSION else "accuracy"
-
-
-def _weights(model):
-    return [(ly.weights.copy(), ly.bias.copy()) for ly in model.network_.layers]
 
 
 def run(
@@ -116,7 +112,7 @@ def run(
     def watch(model, metrics):
         test_curve.append(model.network_.loss_value(*_test_cache(model, test)))
         if keep_snapshots:
-            snapshots.append(_weights(model))
+            snapshots.append(model.network_.theta.copy())
 
     model = cls(sizes, activation, random_state=random_state, **settings)
     model.set_params(callbacks=[watch]).fit(train.X, train.y)
@@ -163,11 +159,6 @@ def _test_cache(model, test):
 
 
 # ----- the figure -----------------------------------------------------------
-def _set_weights(model, weights):
-    for layer, (w, b) in zip(model.network_.layers, weights, strict=True):
-        layer.weights[...], layer.bias[...] = w, b
-
-
 def draw(result: DemoResult, axes=None, *, upto: int | None = None):
     """The seed's learning figure: what the network computes (left) and the
     loss curves (right). ``upto`` draws the state after that many passes
@@ -181,17 +172,18 @@ def draw(result: DemoResult, axes=None, *, upto: int | None = None):
     left.clear()
     right.clear()
     model = result.model
-    final = _weights(model)
+    theta = model.network_.theta
+    final = theta.copy()
     n_pass = len(result.model.loss_curve_) if upto is None else upto
     try:
         if upto is not None:
-            _set_weights(model, result.snapshots[upto - 1])
+            theta[...] = result.snapshots[upto - 1]
         if result.problem in REGRESSION:
             _draw_fit(result, left)
         else:
             _draw_surface(result, left)
     finally:
-        _set_weights(model, final)
+        theta[...] = final
     epochs = np.arange(1, n_pass + 1)
     right.plot(epochs, model.loss_curve_[:n_pass], color="black", label="training")
     right.plot(

@@ -367,10 +367,7 @@ class _BaseMLP(BaseEstimator):
             if state["bar"] is not None:
                 state["bar"].close()
         if state["weights"] is not None:
-            for layer, (w, b) in zip(
-                self.network_.layers, state["weights"], strict=True
-            ):
-                layer.weights[...], layer.bias[...] = w, b
+            self.network_.theta[...] = state["weights"]
             self.best_validation_loss_ = min(self.validation_loss_curve_)
             self.best_validation_score_ = max(self.validation_scores_)
         return self
@@ -437,10 +434,7 @@ class _BaseMLP(BaseEstimator):
             if watched < state["best"] - self.tol:
                 state.update(best=watched, wait=0)
                 if stop_on_val:
-                    state["weights"] = [
-                        (ly.weights.copy(), ly.bias.copy())
-                        for ly in self.network_.layers
-                    ]
+                    state["weights"] = self.network_.theta.copy()
             else:
                 state["wait"] += 1
             return stop or state["wait"] >= self.n_iter_no_change
