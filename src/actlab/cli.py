@@ -261,24 +261,25 @@ def _whole(low: int):
 _positive_int, _seed = _whole(1), _whole(0)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (np.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+def _real(accept, need: str):
+    """An argparse type: a number for which ``accept`` holds."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a number, got {text!r}"
+            ) from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"must {need}, got {text}")
+        return value
+
+    return parse
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
-    return value
+_positive_float = _real(lambda v: np.isfinite(v) and v > 0, "be a finite number > 0")
+_fraction = _real(lambda v: 0 <= v < 1, "lie in [0, 1)")
 
 
 def _writable(path, what: str) -> None:

@@ -107,8 +107,8 @@ def metrics(model, X, y, split: str) -> Metrics:
             values["log_loss"] = float(log_loss(y, proba, labels=labels))
     else:
         pred = predict(model, X)
-        values = {"r2": float(r2_score(y, pred)), "mse": mean_squared_error(y, pred)}
-        values["mse"] = float(values["mse"])
+        values = {"r2": float(r2_score(y, pred))}
+        values["mse"] = float(mean_squared_error(y, pred))
     return Metrics(split, len(X), values)
 
 

@@ -24,14 +24,6 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.lower() not in MISSING  # "nan" is a missing value
-
-
 def _rows(path: Path):
     if not path.is_file():
         raise ActlabError(f"no such CSV file: {path}")
@@ -69,13 +61,21 @@ def _column(path, name, cells, impute):
     present = [c for c in cells if c.lower() not in MISSING]
     if not present:
         raise ActlabError(f"{path}: column {name!r} has no values")
-    numbers = [_number(c) for c in present]
+    numbers = []  # one parse per cell: a number, or None for text
     for line, cell in enumerate(cells, start=2):
-        if _number(cell) is None and _is_float(cell):
+        if cell.lower() in MISSING:
+            continue
+        try:
+            value = float(cell)
+        except ValueError:
+            numbers.append(None)
+            continue
+        if not math.isfinite(value):
             raise ActlabError(
                 f"{path}: column {name!r} has the non-finite number {cell!r} at "
                 f"line {line}"
             )
+        numbers.append(value)
     if all(v is not None for v in numbers):
         column = {"name": name, "kind": "numeric", "fill": float(np.mean(numbers))}
     else:
