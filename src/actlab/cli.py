@@ -425,6 +425,78 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _spec_list(text: str) -> list[str]:
+    """Comma-separated names, specs or formulas: commas inside parentheses
+    or brackets belong to a formula, and a ``key=value`` piece continues the
+    previous spec's parameters (``selu:alpha=1.5,scale=1``)."""
+    pieces, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            pieces.append(current)
+            current = ""
+        else:
+            current += ch
+    pieces.append(current)
+    out = []
+    for piece in (p.strip() for p in pieces):
+        if not piece:
+            raise argparse.ArgumentTypeError(f"an empty name in {text!r}")
+        if out and ":" in out[-1] and re.fullmatch(r"\w+\s*=.*", piece):
+            out[-1] += "," + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _cmd_compare(args) -> int:
+    from .compare import DEFAULT_ACTIVATIONS, DEFAULT_DATASETS, Interrupted, compare
+
+    if args.data is None and args.target is not None:
+        raise ActlabError("--target names a column of --data FILE.csv, given none")
+    datasets = args.datasets
+    if datasets is None:
+        datasets = [] if args.data is not None else DEFAULT_DATASETS
+    try:
+        result = compare(
+            args.activations or DEFAULT_ACTIVATIONS,
+            datasets,
+            data=args.data,
+            target=args.target,
+            seeds=args.seeds,
+            hidden=args.hidden,
+            epochs=args.epochs,
+            learning_rates=args.lr,
+            batch_size=args.batch_size,
+            baseline=args.baseline,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            dask_local=args.dask_local,
+            out=args.out,
+            fresh=args.fresh,
+            progress=not args.quiet,
+        )
+    except Interrupted as exc:
+        print(f"actlab compare: {exc}", file=sys.stderr)
+        return 130
+    from .compare._report import ranking_rows, verdict
+
+    head, rows = ranking_rows(result.summary)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    for line in (head, *rows):
+        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+    print()
+    print(verdict(result.summary))
+    t = result.timing
+    print(
+        f"{t['runs']} runs ({t['ran']} now, {t['stored_before']} stored earlier) "
+        f"on {t['engine']} in {t['wall_seconds']:.1f} s"
+    )
+    for name in ("report.html", "report.md", "results.csv", "summary.json"):
+        print(f"wrote {result.paths[name]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="actlab",
@@ -587,6 +659,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--animate", metavar="FILE.gif", help="also write a GIF")
     p.add_argument("--frames", type=_positive_int, default=50, help="GIF frames (50)")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "compare",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        help="compare activations across datasets and seeds: statistics and "
+        "a report (the main job)",
+        epilog="default activations: identity, logistic, tanh, relu, leaky_relu, "
+        "elu, softplus, silu, gelu, mish; default datasets: and, or, xor, ring, "
+        "sin, abs, digits, breast_cancer, wine, diabetes",
+    )
+    p.add_argument(
+        "--activations",
+        type=_spec_list,
+        help="comma-separated names, specs or formulas (default: the ten above)",
+    )
+    p.add_argument(
+        "--datasets",
+        type=_spec_list,
+        help="comma-separated bundled datasets (default: the ten above, or none "
+        "with --data)",
+    )
+    p.add_argument("--data", metavar="FILE.csv", help="also compare on a CSV file")
+    p.add_argument("--target", help="the CSV file's target column")
+    p.add_argument("--seeds", type=_positive_int, default=5, help="seeds per cell")
+    p.add_argument("--hidden", type=_sizes, default=(32,), help="hidden layer sizes")
+    p.add_argument("--epochs", type=_positive_int, default=30, help="epochs of Adam")
+    p.add_argument(
+        "--lr",
+        type=lambda t: [_positive_float(v) for v in t.split(",")],
+        default=[0.003, 0.01, 0.03],
+        help="the learning-rate grid, chosen per run on a validation split",
+    )
+    p.add_argument("--batch-size", type=_positive_int, default=32)
+    p.add_argument("--baseline", default="tanh", help="the paired tests' reference")
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="local worker processes (default: one per core)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler address")
+    p.add_argument(
+        "--dask-local",
+        type=_positive_int,
+        metavar="N",
+        help="start a Dask LocalCluster of N worker processes",
+    )
+    p.add_argument("--out", default="out/compare", help="the output directory")
+    p.add_argument(
+        "--fresh", action="store_true", help="forget the stored runs and start over"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_compare)
     return parser
 
 
