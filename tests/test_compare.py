@@ -320,6 +320,24 @@ def test_engines_give_the_same_rows(tmp_path):
     assert cmp.same_results(one.rows, dask.rows)
 
 
+def test_one_seed_has_no_interval_but_a_report(tmp_path):
+    result = cmp.compare(
+        ["tanh", "relu", "elu"],
+        ["and", "or"],
+        out=tmp_path,
+        workers=1,
+        seeds=1,
+        epochs=2,
+        progress=False,
+    )
+    cell = result.summary["per_dataset"]["and"]["cells"]["relu"]
+    assert cell["n"] == 1 and math.isnan(cell["low"])
+    assert cell["versus_baseline"]["p"] is None
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["per_dataset"]["and"]["cells"]["relu"]["low"] is None
+    assert "[" in (tmp_path / "report.md").read_text()
+
+
 def test_progress_bar_counts_runs(tmp_path):
     stream = io.StringIO()
     cmp.compare(

@@ -376,11 +376,9 @@ def write(out: Path, rows, summary, config: dict, timing: dict) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"results.csv": out / "results.csv"}
     write_csv(rows, paths["results.csv"])
-    summary = _json_safe(summary)
     paths["summary.json"] = out / "summary.json"
-    paths["summary.json"].write_text(
-        json.dumps({"config": config, "timing": timing, **summary}, indent=1) + "\n"
-    )
+    whole = _json_safe({"config": config, "timing": timing, **summary})
+    paths["summary.json"].write_text(json.dumps(whole, indent=1) + "\n")
     curves = {}
     for r in rows:
         curves.setdefault((r["dataset"], r["activation"]), []).append(r["curve"])
