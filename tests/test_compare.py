@@ -309,15 +309,26 @@ def test_an_interrupted_comparison_keeps_what_it_finished(tmp_path, monkeypatch)
 
 
 def test_engines_give_the_same_rows(tmp_path):
-    pytest.importorskip("distributed")
+    distributed = pytest.importorskip("distributed")
     args = (["tanh", "softplus"], ["xor", "diabetes"])
     one = cmp.compare(*args, out=tmp_path / "one", workers=1, **SMALL)
     two = cmp.compare(*args, out=tmp_path / "two", workers=2, **SMALL)
     dask = cmp.compare(*args, out=tmp_path / "dask", dask_local=2, **SMALL)
     assert dask.timing["engine"] == "Dask LocalCluster of 2"
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        dashboard_address=None,
+        host="127.0.0.1",
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        remote = cmp.compare(*args, out=tmp_path / "remote", scheduler=address, **SMALL)
+    assert remote.timing["engine"] == f"Dask at {address}"
     assert len(one.rows) == 8
-    assert cmp.same_results(one.rows, two.rows)
-    assert cmp.same_results(one.rows, dask.rows)
+    for other in (two, dask, remote):
+        assert cmp.same_results(one.rows, other.rows)
+    assert not cmp.same_results(one.rows, one.rows[1:])
 
 
 def test_one_seed_has_no_interval_but_a_report(tmp_path):
