@@ -151,19 +151,20 @@ class Mish(Activation):
 class HardSwish(Activation):
     """``g(z) = z relu6(z + 3) / 6`` (Howard et al., MobileNetV3).
 
-    ``g'(z) = 0`` for ``z < -3``, ``(2z + 3)/6`` on ``[-3, 3]``, 1 above; at
-    the kinks PyTorch's values ``g'(-3) = -0.5`` and ``g'(3) = 1.5``.
+    ``g'(z) = 0`` for ``z < -3``, ``(2z + 3)/6`` on ``(-3, 3)``, 1 above; at
+    the kinks PyTorch's values (2.13) ``g'(-3) = 0`` and ``g'(3) = 1``, the
+    outer pieces' (g' jumps there by 1/2).
 
     >>> import actlab
     >>> actlab.get("hard_swish").derivative([-3.0, 3.0])
-    array([-0.5,  1.5])
+    array([0., 1.])
     """
 
     name = "hard_swish"
     formula = "x*Min(Max(x + 3, 0), 6)/6"
     latex = r"z\,\min(\max(z + 3, 0), 6) / 6"
     latex_derivative = (
-        r"\begin{cases} 0 & z < -3 \\ (2z + 3)/6 & |z| \le 3 \\ 1 & z > 3 \end{cases}"
+        r"\begin{cases} 0 & z \le -3 \\ (2z + 3)/6 & |z| < 3 \\ 1 & z \ge 3 \end{cases}"
     )
     smoothness = "C0"
     summary = "piecewise-quadratic swish (mobile networks)"
@@ -178,7 +179,7 @@ class HardSwish(Activation):
 
     @property
     def kinks(self):
-        return (Kink(-3.0, -0.5, "right-hand value"), Kink(3.0, 1.5, "left-hand value"))
+        return (Kink(-3.0, 0.0, "left-hand value"), Kink(3.0, 1.0, "right-hand value"))
 
     def _f(self, z):
         zl = np.maximum(z, -4.0)
@@ -187,7 +188,7 @@ class HardSwish(Activation):
     def _df(self, z):
         zc = np.clip(z, -4.0, 4.0)
         mid = (2 * zc + 3) / 6
-        return np.where(z < -3, 0, np.where(z > 3, 1, mid)).astype(z.dtype)
+        return np.where(z <= -3, 0, np.where(z >= 3, 1, mid)).astype(z.dtype)
 
     def _d2f(self, z):
         return nm.step(z, -3, 3, 1 / 3)
