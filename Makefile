@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
+# (tests/test_export.py checks exported modules against PyTorch's autograd)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 	touch $(STAMP)
 
 ## the main job: ten activations on ten datasets, 5 seeds, the report in out/compare
