@@ -6,6 +6,7 @@ import io
 import json
 import math
 import multiprocessing
+import re
 import sqlite3
 
 import numpy as np
@@ -433,6 +434,15 @@ def test_the_browser_check_can_fail(tmp_path):
         (dict(data="nowhere.csv", target="y"), "nowhere.csv"),
         (dict(data="x.csv"), "--data needs --target"),
         (dict(seeds=0), "seeds must be"),
+        (dict(seeds=10**20), "seeds must be a whole number from 1 to 1000"),
+        (dict(activations=["tanh", "x/0"]), "is not real and finite"),
+        (dict(activations=["tanh", "log(-abs(x)-1)"]), "no real, finite kernel"),
+        (
+            dict(activations=["tanh", "sigmoid", "logistic"]),
+            "'sigmoid' and 'logistic' are both logistic",
+        ),
+        (dict(baseline="tanhh"), "--baseline: unknown activation 'tanhh'"),
+        (dict(out=""), "--out must name a directory"),
     ],
 )
 def test_bad_input_is_refused_before_any_run(tmp_path, kwargs, message):
@@ -444,6 +454,55 @@ def test_bad_input_is_refused_before_any_run(tmp_path, kwargs, message):
     ):
         cmp.compare(args.pop("activations"), args.pop("datasets"), **args)
     assert not (tmp_path / "o" / "results.sqlite").exists()
+
+
+def _csv(path, labels):
+    rng = np.random.default_rng(0)
+    rows = [f"{rng.normal():.4f},{rng.normal():.4f},{lab}" for lab in labels]
+    path.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([0, 1, 0], "has 3 rows; a comparison splits off test and validation rows"),
+        ([0] * 30 + [1], "class '1' (1) has fewer than 5 rows"),
+        ([1] * 30, "has only one class (1)"),
+        (list(range(12)) * 5, "its test and validation splits (15 and 9 rows) need"),
+    ],
+)
+def test_csv_data_too_small_to_split_is_refused(tmp_path, labels, message):
+    path = _csv(tmp_path / "few.csv", labels)
+    with pytest.raises(ActlabError, match=re.escape(message)):
+        cmp.compare(
+            ["tanh", "relu"],
+            [],
+            data=path,
+            target="label",
+            out=tmp_path / "o",
+            workers=1,
+            **SMALL,
+        )
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_same_difference_on_every_seed_is_a_sign_test():
+    table = {("d", "a"): [0.5, 0.6], ("d", "b"): [0.52, 0.62]}
+    s = _stats.summarise(_rows(table), ["a", "b"], ["d"], "a")
+    test = s["per_dataset"]["d"]["cells"]["b"]["versus_baseline"]
+    assert test["p"] == pytest.approx(0.5) and not test["significant"]
+
+
+def test_accuracy_intervals_stay_within_0_and_1():
+    table = {("d", "a"): [0.99, 1.0, 0.9], ("d", "b"): [0.5, 0.6, 0.7]}
+    cell = _stats.summarise(_rows(table), ["a", "b"], ["d"], "a")["per_dataset"]["d"]
+    assert cell["cells"]["a"]["high"] == 1.0 and cell["cells"]["a"]["low"] > 0.7
+
+
+def test_a_repeated_rate_is_trained_once():
+    runs, config = cmp.plan(["tanh"], ["xor"], learning_rates=(0.01, 0.01, 0.1))
+    assert config["learning_rates"] == [0.01, 0.1]
 
 
 def test_cli_compare(tmp_path, capsys):

@@ -26,7 +26,7 @@ from ..datasets import NAMES, read_csv
 from ..errors import ActlabError, did_you_mean
 from . import _report
 from ._engines import Dask, Local, cores
-from ._runs import TIMING, Data, RunSpec
+from ._runs import TIMING, Data, RunSpec, check_splittable
 from ._stats import summarise
 from ._store import Store
 
@@ -57,6 +57,7 @@ DEFAULT_DATASETS = (
 #: ``make run`` must finish within this on a 2-core machine; past it, the
 #: command says where the time went.
 BUDGET_SECONDS = 180.0
+MAX_SEEDS = 1000
 
 
 class Interrupted(ActlabError):
@@ -72,7 +73,7 @@ class Result:
     timing: dict = field(default_factory=dict)
 
 
-def _datasets(datasets, data, target) -> list[Data]:
+def _datasets(datasets, data, target, impute=False) -> list[Data]:
     out = []
     for name in datasets:
         key = str(name).strip().lower()
@@ -86,7 +87,10 @@ def _datasets(datasets, data, target) -> list[Data]:
         if target is None:
             raise ActlabError("--data needs --target COLUMN (the column to predict)")
         path = Path(data)
-        ds = read_csv(path, target=target)
+        if path.is_dir():
+            raise ActlabError(f"--data {path} is a directory, not a CSV file")
+        ds = read_csv(path, target=target, impute=impute)
+        check_splittable(ds)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         out.append(Data.from_dataset(ds, digest))
     elif target is not None:
@@ -105,6 +109,7 @@ def plan(
     *,
     data=None,
     target=None,
+    impute: bool = False,
     seeds: int = 5,
     hidden=(32,),
     epochs: int = 30,
@@ -114,7 +119,7 @@ def plan(
 ) -> tuple[list[RunSpec], dict]:
     """The runs of a comparison and its configuration, checked: every name,
     formula and file is read before any run starts."""
-    specs = []
+    specs, given = [], {}
     for a in activations:
         act = get(a)
         if act.vector:
@@ -122,24 +127,33 @@ def plan(
                 f"{act.spec} acts across units, not on each one: compare "
                 "elementwise hidden activations"
             )
+        if act.spec in given:
+            raise ActlabError(
+                f"an activation is listed twice: {given[act.spec]!r} and {a!r} "
+                f"are both {act.spec}"
+            )
+        given[act.spec] = a
         specs.append(act.spec)
-    if len(set(specs)) != len(specs):
-        raise ActlabError(f"an activation is listed twice: {', '.join(specs)}")
-    base = get(baseline).spec
+    try:
+        base = get(baseline).spec
+    except ActlabError as exc:
+        raise ActlabError(f"--baseline: {exc}") from None
     if base not in specs:
         raise ActlabError(
             f"the baseline {base} is not among the activations compared "
             f"({', '.join(specs)}): add it or choose --baseline among them"
         )
-    sources = _datasets(datasets, data, target)
-    if not (isinstance(seeds, int) and seeds >= 1):
-        raise ActlabError(f"seeds must be a whole number >= 1, got {seeds!r}")
+    sources = _datasets(datasets, data, target, impute)
+    if not (isinstance(seeds, int) and 1 <= seeds <= MAX_SEEDS):
+        raise ActlabError(
+            f"seeds must be a whole number from 1 to {MAX_SEEDS}, got {seeds!r}"
+        )
     hidden = tuple(int(h) for h in hidden)
     if not hidden or min(hidden) < 1:
         raise ActlabError(f"hidden must be layer sizes >= 1, got {hidden!r}")
     if not (isinstance(epochs, int) and epochs >= 1):
         raise ActlabError(f"epochs must be a whole number >= 1, got {epochs!r}")
-    rates = tuple(float(r) for r in learning_rates)
+    rates = tuple(dict.fromkeys(float(r) for r in learning_rates))  # (once each)
     if not rates or min(rates) <= 0:
         raise ActlabError(f"learning rates must be > 0, got {learning_rates!r}")
     runs = [
@@ -229,6 +243,8 @@ def compare(
     """
     stream = sys.stderr if stream is None else stream
     runs, config = plan(activations, datasets, **options)
+    if not str(out).strip():
+        raise ActlabError("--out must name a directory, got an empty path")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ActlabError(f"--out {out} is a file, not a directory")

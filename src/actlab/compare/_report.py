@@ -15,6 +15,7 @@ import html
 import io
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +43,29 @@ def _fmt(v, digits=3) -> str:
     return str(v)
 
 
+def _replace(path: Path, data) -> None:
+    """Write ``path`` whole or not at all (a temporary file, then a rename):
+    an interrupted or concurrent write never leaves half a report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def write_csv(rows, path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(CSV_COLUMNS)
-        for r in sorted(rows, key=lambda r: (r["dataset"], r["activation"], r["seed"])):
-            out.writerow(
-                [
-                    json.dumps(r[c]) if isinstance(r.get(c), list) else r.get(c)
-                    for c in CSV_COLUMNS
-                ]
-            )
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(CSV_COLUMNS)
+    for r in sorted(rows, key=lambda r: (r["dataset"], r["activation"], r["seed"])):
+        out.writerow(
+            [
+                json.dumps(r[c]) if isinstance(r.get(c), list) else r.get(c)
+                for c in CSV_COLUMNS
+            ]
+        )
+    _replace(path, buf.getvalue())
 
 
 def _json_safe(obj):
@@ -139,7 +152,8 @@ def fig_curves(summary, curves):
             n = min(len(c) for c in runs)
             mean = np.mean([c[:n] for c in runs], axis=0)
             ax.plot(np.arange(1, n + 1), mean, color=colors[act], lw=1, label=act)
-        ax.set_yscale("log")
+        if any(np.nanmin(line.get_ydata()) > 0 for line in ax.get_lines()):
+            ax.set_yscale("log")
         ax.set_title(ds, fontsize=9)
         ax.set_xlabel("epoch", fontsize=7)
         ax.tick_params(labelsize=7)
@@ -211,7 +225,10 @@ def fig_stuck(summary):
         ],
         float,
     )
-    fig = _figure(1.0 + 0.62 * len(datasets), 0.9 + 0.3 * len(acts))
+    label = max(len(a) for a in acts) * 0.07  # inches for the longest name
+    fig = _figure(
+        max(4.5, 2.0 + label + 0.62 * len(datasets)), max(2.5, 1.2 + 0.3 * len(acts))
+    )
     ax = fig.subplots()
     image = ax.imshow(
         grid,
@@ -363,7 +380,8 @@ def verdict(summary) -> str:
             "is better than another."
         )
     words.append(
-        f"Per dataset, {n_sig} of the activation-dataset cells differ "
+        f"Per dataset, {_n(n_sig, 'activation-dataset cell')} "
+        f"{'differs' if n_sig == 1 else 'differ'} "
         f"significantly from the baseline {summary['baseline']} (paired t-test "
         "over seeds, Holm-corrected, alpha 0.05; ▲ better, ▼ worse); every "
         "other difference is not significant."
@@ -378,7 +396,7 @@ def write(out: Path, rows, summary, config: dict, timing: dict) -> dict:
     write_csv(rows, paths["results.csv"])
     paths["summary.json"] = out / "summary.json"
     whole = _json_safe({"config": config, "timing": timing, **summary})
-    paths["summary.json"].write_text(json.dumps(whole, indent=1) + "\n")
+    _replace(paths["summary.json"], json.dumps(whole, indent=1) + "\n")
     curves = {}
     for r in rows:
         curves.setdefault((r["dataset"], r["activation"]), []).append(r["curve"])
@@ -388,12 +406,12 @@ def write(out: Path, rows, summary, config: dict, timing: dict) -> dict:
     for stem, fig in figures(summary, curves).items():
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110)
-        (figdir / f"{stem}.png").write_bytes(buf.getvalue())
+        _replace(figdir / f"{stem}.png", buf.getvalue())
         images[stem] = base64.b64encode(buf.getvalue()).decode("ascii")
     paths["report.md"] = out / "report.md"
-    paths["report.md"].write_text(_markdown(summary, config, timing))
+    _replace(paths["report.md"], _markdown(summary, config, timing))
     paths["report.html"] = out / "report.html"
-    paths["report.html"].write_text(_html(summary, config, timing, images))
+    _replace(paths["report.html"], _html(summary, config, timing, images))
     return paths
 
 
@@ -402,19 +420,27 @@ def _caption(stem, summary):
         if s == stem:
             if stem == "stuck":
                 text += f"{summary.get('stuck_below', 0.01):g} after training."
+            if stem == "cd" and summary["ranking"].get("critical_difference") is None:
+                text += " No critical difference: " + summary["ranking"]["note"] + "."
             return title, text
     raise KeyError(stem)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _intro(summary, config, timing) -> str:
     return (
-        f"{len(summary['activations'])} activations on "
-        f"{len(summary['datasets'])} datasets, {config['seeds']} seeds each "
+        f"{_n(len(summary['activations']), 'activation')} on "
+        f"{_n(len(summary['datasets']), 'dataset')}, "
+        f"{_n(config['seeds'], 'seed')} each "
         f"(hidden {config['hidden']}, {config['epochs']} epochs of Adam, "
         f"batch {config['batch_size']}, learning rate chosen per run from "
         f"{config['learning_rates']} on a validation split; the test split "
-        f"touched once). {timing['runs']} runs, {timing['ran']} run now on "
-        f"{timing['engine']} in {timing['wall_seconds']:.0f} s."
+        f"touched once). {_n(timing['runs'], 'run')}, {timing['ran']} run now "
+        f"on {timing['engine']} in {timing['wall_seconds']:.0f} s. The mean "
+        "score averages each dataset's score (accuracy or R^2)."
     )
 
 

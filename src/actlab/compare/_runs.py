@@ -21,6 +21,7 @@ import numpy as np
 from .._properties import STUCK_BELOW
 from .._version import __version__
 from ..datasets import Dataset, load
+from ..errors import ActlabError
 from ..nn import Adam, Network, TrainingDiverged, fit, get_loss
 
 #: What a run records beside its identity: the columns of results.csv.
@@ -104,6 +105,44 @@ class RunSpec:
     @property
     def dataset(self) -> str:
         return self.data.ident
+
+
+#: The fewest rows a dataset, and each class, may have: the test and the
+#: validation split each need at least two rows (and one of every class).
+MIN_ROWS, MIN_PER_CLASS = 20, 5
+
+
+def check_splittable(ds: Dataset, test_fraction=0.25, validation_fraction=0.2):
+    """Refuse, in one line, data the three splits cannot be cut from."""
+    n = ds.n_samples
+    if n < MIN_ROWS:
+        raise ActlabError(
+            f"{ds.name} has {n} rows; a comparison splits off test and validation "
+            f"rows and needs at least {MIN_ROWS}"
+        )
+    if ds.task != "classification":
+        return
+    labels, counts = np.unique(ds.y, return_counts=True)
+    if len(labels) < 2:
+        raise ActlabError(
+            f"{ds.name}'s target has only one class ({labels[0]}): there is "
+            "nothing to classify (for a numeric target use a regression column)"
+        )
+    few = [(str(lab), int(c)) for lab, c in zip(labels, counts, strict=True)]
+    few = [(lab, c) for lab, c in few if c < MIN_PER_CLASS]
+    if few:
+        listed = ", ".join(f"{lab!r} ({c})" for lab, c in few[:5])
+        raise ActlabError(
+            f"{ds.name}: class {listed} has fewer than {MIN_PER_CLASS} rows, too "
+            "few to stratify test and validation splits"
+        )
+    n_test = int(np.ceil(test_fraction * n))
+    n_val = int(np.ceil(validation_fraction * (n - n_test)))
+    if min(n_test, n_val) < len(labels):
+        raise ActlabError(
+            f"{ds.name} has {n} rows for {len(labels)} classes: its test and "
+            f"validation splits ({n_test} and {n_val} rows) need one row per class"
+        )
 
 
 def _split(ds: Dataset, spec: RunSpec):
@@ -255,7 +294,12 @@ def run(spec: RunSpec) -> dict:
 
     started = time.perf_counter()
     with threadpool_limits(1):  # one core per run: runs are the parallel unit
-        record = _measure(spec)
+        try:
+            record = _measure(spec)
+        except MemoryError as exc:  # a network too large for this machine
+            record = {"status": "failed", "reason": f"out of memory: {exc}"}
+            record.update({k: None for k in FIELDS if k not in record})
+            record["curve"] = []
     record["seconds"] = time.perf_counter() - started
     return record
 

@@ -42,9 +42,12 @@ def _paired(a: dict, b: dict) -> dict:
     out = {"n_pairs": len(seeds), "difference": float(d.mean()) if len(d) else None}
     if len(d) < 2:
         out["p"] = None
-    elif np.ptp(d) <= 1e-9 * max(float(np.abs(d).max()), 1e-12):
-        # no spread beyond rounding: the sign is certain (or no difference)
-        out["p"] = 1.0 if np.abs(d).max() <= 1e-12 else 0.0
+    elif np.abs(d).max() <= 1e-12:
+        out["p"] = 1.0  # no difference at all
+    elif np.ptp(d) <= 1e-9 * float(np.abs(d).max()):
+        # the same difference on every seed: no spread for a t-test, so the
+        # exact sign test (n pairs of one sign: p = 2^(1-n))
+        out["p"] = float(stats.binomtest(len(d), len(d), 0.5).pvalue)
     else:
         out["p"] = float(
             stats.ttest_rel([a[s] for s in seeds], [b[s] for s in seeds])[1]
@@ -77,10 +80,17 @@ def summarise(rows: list[dict], activations, datasets, baseline: str) -> dict:
     per_dataset = {}
     for ds in datasets:
         cells, pvalues = {}, {}
+        score_name = next(
+            (r["score_name"] for r in rows if r["dataset"] == ds and r["score_name"]),
+            None,
+        )
+        bounded = score_name == "accuracy"
         for act in activations:
             scores = by_cell.get((ds, act), {})
             runs = [r for r in rows if r["dataset"] == ds and r["activation"] == act]
             mean, low, high = _interval(list(scores.values()))
+            if bounded:  # accuracy: the interval is cut at [0, 1]
+                low, high = max(low, 0.0), min(high, 1.0)
             cells[act] = {
                 "n": len(scores),
                 "failed": len(failures.get((ds, act), [])),
@@ -98,10 +108,6 @@ def summarise(rows: list[dict], activations, datasets, baseline: str) -> dict:
             test = cells[act]["versus_baseline"]
             test["p_holm"] = p
             test["significant"] = p is not None and p < ALPHA
-        score_name = next(
-            (r["score_name"] for r in rows if r["dataset"] == ds and r["score_name"]),
-            None,
-        )
         per_dataset[ds] = {"score_name": score_name, "cells": cells}
     return {
         "baseline": baseline,
@@ -161,7 +167,13 @@ def _ranking(per_dataset, activations, datasets, stats) -> dict:
                 "failed": sum(c["failed"] for c in cells),
             }
         )
-    table.sort(key=lambda row: (row["average_rank"], row["activation"]))
+    table.sort(  # ties in average rank: the higher mean score first
+        key=lambda row: (
+            row["average_rank"],
+            -(row["mean_score"] if row["mean_score"] is not None else -math.inf),
+            row["activation"],
+        )
+    )
     out = {"table": table, "n_datasets": n, "k": k}
     if k >= 3 and n >= 2:
         if np.all(ranks == ranks[:, :1]):  # every dataset a complete tie
