@@ -201,6 +201,13 @@ def test_a_cell_with_no_finished_run_ranks_last():
     assert "need at least" in s["ranking"]["note"]
 
 
+def test_tied_best_activations_share_the_win():
+    table = {("d", "a"): [1.0, 1.0], ("d", "b"): [1.0, 1.0], ("d", "c"): [0.5, 0.6]}
+    s = _stats.summarise(_rows(table), ["a", "b", "c"], ["d"], "a")
+    wins = {row["activation"]: row["wins"] for row in s["ranking"]["table"]}
+    assert wins == {"a": 1, "b": 1, "c": 0}
+
+
 def test_no_significance_is_said_plainly():
     from actlab.compare._report import verdict
 
@@ -251,6 +258,12 @@ def test_the_report_files(small):
     lines = (out / "results.csv").read_text().splitlines()
     assert len(lines) == 1 + 3 * 3 * 2
     assert lines[0].startswith("key,activation,dataset,seed,version,status")
+    assert lines[0].endswith(",curve")
+    import csv
+
+    with (out / "results.csv").open() as fh:
+        first = next(csv.DictReader(fh))
+    assert len(json.loads(first["curve"])) == 4  # the epochs
     summary = json.loads((out / "summary.json").read_text())
     assert summary["config"]["activations"] == ["tanh", "relu", "x*sigmoid(x)"]
     assert {row["activation"] for row in summary["ranking"]["table"]} == set(

@@ -502,7 +502,7 @@ def _spec_list(text: str) -> list[str]:
 
 
 def _cmd_compare(args) -> int:
-    from .compare import DEFAULT_ACTIVATIONS, DEFAULT_DATASETS, Interrupted, compare
+    from .compare import DEFAULT_DATASETS, Interrupted, compare
 
     if args.data is None and args.target is not None:
         raise ActlabError("--target names a column of --data FILE.csv, given none")
@@ -516,7 +516,7 @@ def _cmd_compare(args) -> int:
     signal.signal(signal.SIGTERM, stopped)
     try:
         result = compare(
-            args.activations or DEFAULT_ACTIVATIONS,
+            args.activations,
             datasets,
             data=args.data,
             target=args.target,
@@ -553,6 +553,15 @@ def _cmd_compare(args) -> int:
     for name in ("report.html", "report.md", "results.csv", "summary.json"):
         print(f"wrote {result.paths[name]}")
     return 0
+
+
+class _Defaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Defaults shown, except where there is none (None or an off flag)."""
+
+    def _get_help_string(self, action):
+        if action.default in (None, False):
+            return action.help
+        return super()._get_help_string(action)
 
 
 def _param_option(p) -> None:
@@ -750,9 +759,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames", type=_positive_int, default=50, help="GIF frames (50)")
     p.set_defaults(func=_cmd_demo)
 
+    from .compare import DEFAULT_ACTIVATIONS
+    from .compare._engines import cores
+
     p = sub.add_parser(
         "compare",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_Defaults,
         help="compare activations across datasets and seeds: statistics and "
         "a report (the main job)",
         epilog="default activations: identity, logistic, tanh, relu, leaky_relu, "
@@ -762,13 +774,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--activations",
         type=_spec_list,
-        help="comma-separated names, specs or formulas (default: the ten above)",
+        default=list(DEFAULT_ACTIVATIONS),
+        help="comma-separated names, specs or formulas",
     )
     p.add_argument(
         "--datasets",
         type=_spec_list,
-        help="comma-separated bundled datasets (default: the ten above, or none "
-        "with --data)",
+        help="comma-separated bundled datasets (default: the ten listed below, "
+        "or none with --data)",
     )
     p.add_argument("--data", metavar="FILE.csv", help="also compare on a CSV file")
     p.add_argument("--target", help="the CSV file's target column")
@@ -786,12 +799,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=[0.003, 0.01, 0.03],
         help="the learning-rate grid, chosen per run on a validation split",
     )
-    p.add_argument("--batch-size", type=_positive_int, default=32)
+    p.add_argument(
+        "--batch-size", type=_positive_int, default=32, help="Adam's mini-batch"
+    )
     p.add_argument("--baseline", default="tanh", help="the paired tests' reference")
     p.add_argument(
         "--workers",
         type=_positive_int,
-        help="local worker processes (default: one per core)",
+        default=cores(),
+        help="local worker processes (one per core)",
     )
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler address")
     p.add_argument(

@@ -32,7 +32,7 @@ FIGURES = (
     ("cd", "Critical-difference diagram", "Average ranks across datasets."),
     ("stuck", "Stuck units", "Fraction of hidden units with mean |g'(z)| below "),
 )
-CSV_COLUMNS = ("key", "activation", "dataset", "seed", "version", *FIELDS)
+CSV_COLUMNS = ("key", "activation", "dataset", "seed", "version", *FIELDS, "curve")
 
 
 def _fmt(v, digits=3) -> str:
@@ -156,6 +156,7 @@ def fig_curves(summary, curves):
             ax.set_yscale("log")
         ax.set_title(ds, fontsize=9)
         ax.set_xlabel("epoch", fontsize=7)
+        ax.set_ylabel("training loss", fontsize=7)
         ax.tick_params(labelsize=7)
         ax.grid(True, alpha=0.3)
     for ax in axes[len(datasets) :]:
@@ -376,7 +377,7 @@ def verdict(summary) -> str:
         words.append(
             f"The Friedman test finds no significant difference between the "
             f"average ranks (p = {r['friedman_p']:.2g} over {r['n_datasets']} "
-            "datasets): the ranking below is not evidence that one activation "
+            "datasets): the ranking is not evidence that one activation "
             "is better than another."
         )
     words.append(
@@ -421,7 +422,9 @@ def _caption(stem, summary):
             if stem == "stuck":
                 text += f"{summary.get('stuck_below', 0.01):g} after training."
             if stem == "cd" and summary["ranking"].get("critical_difference") is None:
-                text += " No critical difference: " + summary["ranking"]["note"] + "."
+                note = summary["ranking"]["note"]
+                text += " No critical difference is drawn: " + note[0].lower()
+                text += note[1:] + "."
             return title, text
     raise KeyError(stem)
 
@@ -438,8 +441,8 @@ def _intro(summary, config, timing) -> str:
         f"(hidden {config['hidden']}, {config['epochs']} epochs of Adam, "
         f"batch {config['batch_size']}, learning rate chosen per run from "
         f"{config['learning_rates']} on a validation split; the test split "
-        f"touched once). {_n(timing['runs'], 'run')}, {timing['ran']} run now "
-        f"on {timing['engine']} in {timing['wall_seconds']:.0f} s. The mean "
+        f"touched once). {_n(timing['runs'], 'run')}, of which {timing['ran']} "
+        f"ran now on {timing['engine']} in {timing['wall_seconds']:.0f} s. The mean "
         "score averages each dataset's score (accuracy or R^2)."
     )
 

@@ -160,7 +160,8 @@ def _ranking(per_dataset, activations, datasets, stats) -> dict:
                 "mean_score": float(np.nanmean(means[:, j]))
                 if np.isfinite(means[:, j]).any()
                 else None,
-                "wins": int(np.sum(ranks[:, j] == 1)) if n else 0,
+                # best on a dataset, ties sharing the win
+                "wins": int(np.sum(ranks[:, j] == ranks.min(axis=1))) if n else 0,
                 "better_than_baseline": better,
                 "worse_than_baseline": worse,
                 "stuck_fraction": float(np.mean(stuck)) if stuck else None,
@@ -194,7 +195,7 @@ def _ranking(per_dataset, activations, datasets, stats) -> dict:
     else:
         out["friedman_p"] = None
         out["note"] = (
-            "the Friedman test and the critical difference need at least 3 "
+            "The Friedman test and the critical difference need at least 3 "
             "activations and 2 datasets"
         )
     return out
