@@ -504,8 +504,6 @@ def _spec_list(text: str) -> list[str]:
 def _cmd_compare(args) -> int:
     from .compare import DEFAULT_DATASETS, Interrupted, compare
 
-    if args.data is None and args.target is not None:
-        raise ActlabError("--target names a column of --data FILE.csv, given none")
     datasets = args.datasets
     if datasets is None:
         datasets = [] if args.data is not None else DEFAULT_DATASETS
@@ -761,6 +759,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .compare import DEFAULT_ACTIVATIONS
     from .compare._engines import cores
+    from .compare._runs import RunSpec
 
     p = sub.add_parser(
         "compare",
@@ -791,16 +790,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="fill the CSV's missing values (mean, or most frequent level)",
     )
     p.add_argument("--seeds", type=_positive_int, default=5, help="seeds per cell")
-    p.add_argument("--hidden", type=_sizes, default=(32,), help="hidden layer sizes")
-    p.add_argument("--epochs", type=_positive_int, default=30, help="epochs of Adam")
+    p.add_argument("--hidden", type=_sizes, default=RunSpec.hidden, help="hidden sizes")
+    p.add_argument(
+        "--epochs", type=_positive_int, default=RunSpec.epochs, help="epochs of Adam"
+    )
     p.add_argument(
         "--lr",
         type=lambda t: [_positive_float(v) for v in t.split(",")],
-        default=[0.003, 0.01, 0.03],
+        default=list(RunSpec.learning_rates),
         help="the learning-rate grid, chosen per run on a validation split",
     )
     p.add_argument(
-        "--batch-size", type=_positive_int, default=32, help="Adam's mini-batch"
+        "--batch-size",
+        type=_positive_int,
+        default=RunSpec.batch_size,
+        help="Adam's mini-batch",
     )
     p.add_argument("--baseline", default="tanh", help="the paired tests' reference")
     p.add_argument(

@@ -84,7 +84,7 @@ class RunSpec:
     data: Data
     seed: int
     hidden: tuple = (32,)
-    epochs: int = 60
+    epochs: int = 30
     learning_rates: tuple = (0.003, 0.01, 0.03)
     batch_size: int = 32
     test_fraction: float = 0.25
@@ -112,7 +112,11 @@ class RunSpec:
 MIN_ROWS, MIN_PER_CLASS = 20, 5
 
 
-def check_splittable(ds: Dataset, test_fraction=0.25, validation_fraction=0.2):
+def check_splittable(
+    ds: Dataset,
+    test_fraction=RunSpec.test_fraction,
+    validation_fraction=RunSpec.validation_fraction,
+):
     """Refuse, in one line, data the three splits cannot be cut from."""
     n = ds.n_samples
     if n < MIN_ROWS:
@@ -169,17 +173,16 @@ class _Problem:
     regression a standardised target with an identity output."""
 
     def __init__(self, ds: Dataset, spec: RunSpec):
+        from ..workflow import standardise
+
         train, val, test = _split(ds, spec)
         X = np.asarray(ds.X, np.float64)
-        mu, sd = X[train].mean(axis=0), X[train].std(axis=0)
-        sd[sd == 0] = 1.0
-        X = (X - mu) / sd
+        X = standardise(X, *standardise(X[train])[1:])[0]
         self.task = ds.task
         if ds.task == "classification":
             classes, index = np.unique(ds.y, return_inverse=True)
-            self.n_classes = len(classes)
-            if self.n_classes > 2:
-                T = np.eye(self.n_classes)[index]
+            if len(classes) > 2:
+                T = np.eye(len(classes))[index]
                 self.output, self.loss = "softmax", "cross_entropy"
             else:
                 T = index[:, None].astype(np.float64)
@@ -187,15 +190,13 @@ class _Problem:
             self.scale = 1.0
         else:
             y = np.asarray(ds.y, np.float64).reshape(len(ds.y), -1)
-            centre, self.scale = y[train].mean(axis=0), y[train].std(axis=0)
-            self.scale[self.scale == 0] = 1.0
-            T = (y - centre) / self.scale
+            _, centre, self.scale = standardise(y[train])
+            T = standardise(y, centre, self.scale)[0]
             self.output, self.loss = "identity", "squared_error"
         self.parts = {
             name: (X[part], T[part])
             for name, part in (("train", train), ("validation", val), ("test", test))
         }
-        self.labels = ds.y
 
     def constant_output(self, T):
         """The best prediction that ignores the inputs (class priors, mean)."""
@@ -222,47 +223,50 @@ def _stuck_fraction(net: Network, X, threshold: float) -> float:
     return stuck / total if total else 0.0
 
 
-def _scores(problem: _Problem, out, T) -> dict:
+def _scores(problem: _Problem, net: Network, X, T) -> dict | None:
+    """The test metrics, or None when a prediction is not finite. The
+    log-loss is the network's own cross-entropy, from the logits."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out, cache = net.forward(X)
+    if not np.all(np.isfinite(out)):
+        return None
     if problem.task == "classification":
-        if out.shape[1] == 1:
-            p = np.clip(out[:, 0], 1e-15, 1 - 1e-15)
-            truth = T[:, 0]
-            pred = (p > 0.5).astype(float)
-            loss = -np.mean(truth * np.log(p) + (1 - truth) * np.log1p(-p))
-        else:
-            p = np.clip(out, 1e-15, 1.0)
-            truth = T.argmax(axis=1)
-            pred = out.argmax(axis=1)
-            loss = -np.mean(np.log(p[np.arange(len(p)), truth]))
+        wide = out.shape[1] > 1
+        pred = out.argmax(axis=1) if wide else out[:, 0] > 0.5
+        truth = T.argmax(axis=1) if wide else T[:, 0] > 0.5
         return {
             "score_name": "accuracy",
             "score": float(np.mean(pred == truth)),
             "loss_name": "log_loss",
-            "test_loss": float(loss),
+            "test_loss": net.loss_value(cache, T),
         }
+    from sklearn.metrics import r2_score
+
     err = (out - T) * problem.scale  # in the target's own units
-    resid = np.sum(err**2)
-    total = np.sum(((T - T.mean(axis=0)) * problem.scale) ** 2)
     return {
         "score_name": "r2",
-        "score": float(1.0 - resid / total) if total > 0 else 0.0,
+        "score": float(r2_score(T, out)),  # (unchanged by the scale)
         "loss_name": "mse",
         "test_loss": float(np.mean(err**2)),
     }
 
 
-def _train_one(problem: _Problem, spec: RunSpec, rate: float):
-    """A network trained at ``rate``: (net, curve, clock, failure reason)."""
+def _network(problem: _Problem, spec: RunSpec) -> Network:
+    """The run's initial network: the same weights for every rate."""
     Xtr, Ttr = problem.parts["train"]
-    n_hidden = len(spec.hidden)
-    net = Network(
+    return Network(
         [Xtr.shape[1], *spec.hidden, Ttr.shape[1]],
-        [spec.activation] * n_hidden + [problem.output],
+        [spec.activation] * len(spec.hidden) + [problem.output],
         loss=problem.loss,
         init="auto",
         random_state=np.random.default_rng([spec.seed, 1]),
     )
-    start_norms = _grad_norms(net, Xtr, Ttr)
+
+
+def _train_one(problem: _Problem, spec: RunSpec, rate: float):
+    """A network trained at ``rate``: (net, curve, clock, failure reason)."""
+    Xtr, Ttr = problem.parts["train"]
+    net = _network(problem, spec)
     clock, started = [], time.perf_counter()
 
     def tick(epoch, loss):
@@ -283,7 +287,7 @@ def _train_one(problem: _Problem, spec: RunSpec, rate: float):
         curve = history.loss_curve
     except TrainingDiverged as exc:
         curve, reason = exc.history.loss_curve, str(exc)
-    return net, list(curve), clock, reason, start_norms
+    return net, list(curve), clock, reason
 
 
 def run(spec: RunSpec) -> dict:
@@ -297,9 +301,7 @@ def run(spec: RunSpec) -> dict:
         try:
             record = _measure(spec)
         except MemoryError as exc:  # a network too large for this machine
-            record = {"status": "failed", "reason": f"out of memory: {exc}"}
-            record.update({k: None for k in FIELDS if k not in record})
-            record["curve"] = []
+            record = _empty({"reason": f"out of memory: {exc}"}, None)
     record["seconds"] = time.perf_counter() - started
     return record
 
@@ -316,32 +318,28 @@ def _measure(spec: RunSpec) -> dict:
     record["reason"] = None
     best, val_losses, reasons = None, [], []
     for rate in spec.learning_rates:
-        net, curve, clock, reason, norms = _train_one(problem, spec, rate)
+        net, curve, clock, reason = _train_one(problem, spec, rate)
         with np.errstate(over="ignore", invalid="ignore"):
-            out = net.predict(Xv)
-            vloss = loss.value(None, out, Tv) if np.all(np.isfinite(out)) else math.inf
+            vloss = net.loss_value(net.forward(Xv)[1], Tv)
         if reason is not None or not math.isfinite(vloss):
             vloss = math.inf  # a diverged rate is never chosen
         val_losses.append(vloss)
         if reason is not None:
             reasons.append(f"rate {rate:g}: {reason}")
         if reason is None and (best is None or vloss < best[0]):
-            best = (vloss, rate, net, curve, clock, norms)
+            best = (vloss, rate, net, curve, clock)
     record["validation_losses"] = [None if math.isinf(v) else v for v in val_losses]
     if best is None:
-        record.update(status="failed", reason="; ".join(reasons))
-        return _empty(record, problem)
-    _, rate, net, curve, clock, norms = best
+        record.update(reason="; ".join(reasons))
+        return _empty(record, problem.task)
+    _, rate, net, curve, clock = best
     if reasons:  # the rates that diverged, though another one finished
         record["reason"] = "; ".join(reasons)
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = net.predict(Xte)  # the test split, touched once
-    if not np.all(np.isfinite(out)):
-        record.update(
-            status="failed", reason="non-finite predictions on the test split"
-        )
-        return _empty(record, problem)
-    record.update(_scores(problem, out, Tte))
+    scores = _scores(problem, net, Xte, Tte)  # the test split, touched once
+    if scores is None:
+        record.update(reason="non-finite predictions on the test split")
+        return _empty(record, problem.task)
+    record.update(scores)
     reached = next((i for i, v in enumerate(curve) if v <= target), None)
     record.update(
         learning_rate=rate,
@@ -351,17 +349,18 @@ def _measure(spec: RunSpec) -> dict:
         epochs_to_target=None if reached is None else reached + 1,
         seconds_to_target=None if reached is None else clock[reached],
         stuck_fraction=_stuck_fraction(net, Xtr, spec.stuck_below),
-        grad_norm_start=norms,
+        grad_norm_start=_grad_norms(_network(problem, spec), Xtr, Ttr),
         grad_norm_end=_grad_norms(net, Xtr, Ttr),
     )
     return record
 
 
-def _empty(record: dict, problem: _Problem) -> dict:
-    names = (
-        ("accuracy", "log_loss") if problem.task == "classification" else ("r2", "mse")
-    )
-    record.update(score_name=names[0], loss_name=names[1], curve=[])
+def _empty(record: dict, task: str | None) -> dict:
+    """A failed run's record: its reason, and no measurements."""
+    names = {"classification": ("accuracy", "log_loss"), "regression": ("r2", "mse")}
+    score, loss = names.get(task, (None, None))
+    record.update(status="failed", task=task, score_name=score, loss_name=loss)
+    record["curve"] = []
     for name in FIELDS:
         record.setdefault(name, None)
     return record

@@ -69,10 +69,15 @@ def summarise(rows: list[dict], activations, datasets, baseline: str) -> dict:
     """The summary of ``rows``: per-dataset cells, ranks and the tests."""
     from scipy import stats
 
-    by_cell = defaultdict(dict)
+    by_cell = defaultdict(dict)  # scores by seed
+    runs_of = defaultdict(list)
     failures = defaultdict(list)
+    score_names = {}
     for r in rows:
         cell = (r["dataset"], r["activation"])
+        runs_of[cell].append(r)
+        if r["score_name"]:
+            score_names[r["dataset"]] = r["score_name"]
         if r["status"] == "ok" and r["score"] is not None:
             by_cell[cell][r["seed"]] = r["score"]
         else:
@@ -80,14 +85,10 @@ def summarise(rows: list[dict], activations, datasets, baseline: str) -> dict:
     per_dataset = {}
     for ds in datasets:
         cells, pvalues = {}, {}
-        score_name = next(
-            (r["score_name"] for r in rows if r["dataset"] == ds and r["score_name"]),
-            None,
-        )
+        score_name = score_names.get(ds)
         bounded = score_name == "accuracy"
         for act in activations:
             scores = by_cell.get((ds, act), {})
-            runs = [r for r in rows if r["dataset"] == ds and r["activation"] == act]
             mean, low, high = _interval(list(scores.values()))
             if bounded:  # accuracy: the interval is cut at [0, 1]
                 low, high = max(low, 0.0), min(high, 1.0)
@@ -98,7 +99,7 @@ def summarise(rows: list[dict], activations, datasets, baseline: str) -> dict:
                 "mean": mean,
                 "low": low,
                 "high": high,
-                **_means(runs),
+                **_means(runs_of[(ds, act)]),
             }
             if act != baseline:
                 test = _paired(scores, by_cell.get((ds, baseline), {}))
